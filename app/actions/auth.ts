@@ -1,0 +1,46 @@
+"use server";
+
+import { AuthError } from "next-auth";
+import { signIn, signOut } from "@/auth";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { registerUser } from "@/lib/registration";
+import { safeCallbackPath } from "@/lib/safe-redirect";
+import type { FormState } from "@/lib/form-state";
+
+function field(formData: FormData, name: string): string {
+  const value = formData.get(name);
+  return typeof value === "string" ? value : "";
+}
+
+async function signInWithCredentials(email: string, password: string, callbackUrl: string): Promise<FormState> {
+  try {
+    // On success this throws NEXT_REDIRECT, which must propagate (only AuthError is caught).
+    await signIn("credentials", { email, password, redirectTo: safeCallbackPath(callbackUrl) });
+    return { status: "error", message: "Sign-in did not complete." };
+  } catch (error) {
+    if (error instanceof AuthError) {
+      return error.type === "CredentialsSignin"
+        ? { status: "error", message: "Invalid email or password.", values: { email } }
+        : { status: "error", message: "Sign-in is unavailable right now. Please try again shortly.", values: { email } };
+    }
+    throw error;
+  }
+}
+
+export async function loginAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  return signInWithCredentials(field(formData, "email"), field(formData, "password"), field(formData, "callbackUrl"));
+}
+
+export async function registerAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const input = { name: field(formData, "name"), email: field(formData, "email"), password: field(formData, "password") };
+  const result = await registerUser(getDb(), input, getEnv().AUTH_BCRYPT_COST);
+  if (result.status !== "created") {
+    return { ...result, values: { name: input.name.slice(0, 200), email: input.email.slice(0, 300) } };
+  }
+  return signInWithCredentials(result.email, input.password, field(formData, "callbackUrl"));
+}
+
+export async function signOutAction(): Promise<void> {
+  await signOut({ redirectTo: "/" });
+}

@@ -1,0 +1,43 @@
+import { SignOutButton } from "@/components/sign-out-button";
+import { Badge, Card, Field } from "@/components/ui";
+import { requireUser } from "@/lib/dal";
+import { getEnv } from "@/lib/env";
+
+export const metadata = { title: "Dashboard · Auth Starter" };
+
+export default async function DashboardPage() {
+  const { user, expires } = await requireUser();
+  const strategy = getEnv().AUTH_SESSION_STRATEGY;
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-4">
+        <div>
+          <h1 className="text-2xl font-bold tracking-tight">Welcome{user.name ? `, ${user.name}` : ""}</h1>
+          <p className="text-sm text-slate-500">Everything below comes from your session&apos;s claims.</p>
+        </div>
+        <SignOutButton />
+      </div>
+      <Card title="Your session">
+        <dl className="space-y-3">
+          <Field label="Name" value={user.name ?? "—"} />
+          <Field label="Email" value={user.email} />
+          <Field label="Role" value={<Badge tone="emerald">{user.role}</Badge>} />
+          <Field
+            label="Permissions"
+            value={
+              user.permissions.length ? (
+                <span className="flex flex-wrap gap-1.5">
+                  {user.permissions.map((p) => <Badge key={p} tone="indigo">{p}</Badge>)}
+                </span>
+              ) : (
+                <span className="text-slate-500">none</span>
+              )
+            }
+          />
+          <Field label="Session strategy" value={<Badge>{strategy}</Badge>} />
+          <Field label="Session expires" value={<time dateTime={expires}>{new Date(expires).toUTCString()}</time>} />
+        </dl>
+      </Card>
+    </div>
+  );
+}

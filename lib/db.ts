@@ -1,0 +1,33 @@
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/sqlite/client";
+import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
+import { getEnv, type Env } from "./env";
+
+// One Prisma client per process, for whichever database DATABASE_URL names. Both generated clients
+// come from the same models (prisma/postgresql/schema.prisma is generated from prisma/schema.prisma),
+// so the SQLite client's type describes both.
+export type Db = PrismaClient;
+
+export function createDb(env: Pick<Env, "DATABASE_URL" | "databaseProvider" | "DATABASE_POOL_MAX" | "DATABASE_POOL_CONNECTION_TIMEOUT_MS" | "DATABASE_POOL_IDLE_TIMEOUT_MS">): Db {
+  if (env.databaseProvider === "sqlite") {
+    // `timeout` is SQLite's busy timeout: wait for a concurrent writer instead of failing at once.
+    const adapter = new PrismaBetterSqlite3({ url: env.DATABASE_URL, timeout: 5_000 });
+    return new PrismaClient({ adapter });
+  }
+  const adapter = new PrismaPg({
+    connectionString: env.DATABASE_URL,
+    max: env.DATABASE_POOL_MAX,
+    connectionTimeoutMillis: env.DATABASE_POOL_CONNECTION_TIMEOUT_MS,
+    idleTimeoutMillis: env.DATABASE_POOL_IDLE_TIMEOUT_MS,
+  });
+  return new PostgresPrismaClient({ adapter }) as unknown as Db;
+}
+
+// Survive Next's hot reloads in development without opening a new pool each time.
+const globalForDb = globalThis as unknown as { __starterDb?: Db };
+
+export function getDb(): Db {
+  globalForDb.__starterDb ??= createDb(getEnv());
+  return globalForDb.__starterDb;
+}

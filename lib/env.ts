@@ -1,0 +1,78 @@
+import { z } from "zod";
+import { DEFAULT_DATABASE_URL, providerFromUrl } from "./database-url";
+
+// Every environment variable the app reads, validated once. Scripts import this too, so no "server-only" here.
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+    DATABASE_URL: z
+      .string()
+      .default(DEFAULT_DATABASE_URL)
+      .superRefine((url, ctx) => {
+        try {
+          providerFromUrl(url);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+    AUTH_SECRET: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 32`)").optional(),
+    AUTH_SESSION_STRATEGY: z
+      .enum(["database", "jwt"], { message: 'must be "database" or "jwt"' })
+      .default("database"),
+    /** Idle timeout: a session not used for this long ends (sliding). */
+    AUTH_SESSION_MAX_AGE: seconds(60 * 60 * 24),
+    /** The sliding expiry is pushed forward at most this often (limits writes). */
+    AUTH_SESSION_UPDATE_AGE: seconds(60 * 60),
+    /** JWT mode: how often a token's user, role and permissions are re-read from the database. */
+    AUTH_JWT_RECHECK_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** bcrypt cost factor for new hashes; existing hashes are upgraded on the next sign-in. */
+    AUTH_BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+    DATABASE_POOL_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
+    DATABASE_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  })
+  .transform((env) => ({
+    ...env,
+    AUTH_BCRYPT_COST: env.AUTH_BCRYPT_COST ?? (env.NODE_ENV === "production" ? 12 : 10),
+    databaseProvider: providerFromUrl(env.DATABASE_URL),
+  }));
+
+export type Env = z.output<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EnvError";
+  }
+}
+
+/** Parses an environment; throws an EnvError that names every bad variable. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings (e.g. `AUTH_BCRYPT_COST=` in .env) mean "not set".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(env)"}: ${issue.message}`);
+    throw new EnvError(`Invalid environment variables:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  // `next build` runs without secrets; the server checks again at start (instrumentation.ts).
+  const building = source.NEXT_PHASE === "phase-production-build";
+  if (!env.AUTH_SECRET && env.NODE_ENV === "production" && !building) {
+    throw new EnvError(
+      "Invalid environment variables:\n  AUTH_SECRET: required in production (generate one with `openssl rand -base64 32`)",
+    );
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+
+/** The validated process environment (parsed on first use, then cached). */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

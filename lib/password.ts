@@ -1,0 +1,35 @@
+import bcrypt from "bcryptjs";
+
+// bcrypt only looks at the first 72 bytes of a password; longer ones would be silently truncated,
+// so they are refused with a clear message instead.
+export const PASSWORD_MIN_LENGTH = 8;
+export const PASSWORD_MAX_BYTES = 72;
+
+export function passwordByteLength(password: string): number {
+  return Buffer.byteLength(password, "utf8");
+}
+
+export async function hashPassword(password: string, cost: number): Promise<string> {
+  return bcrypt.hash(password, cost);
+}
+
+export async function verifyPassword(password: string, hash: string): Promise<boolean> {
+  return bcrypt.compare(password, hash);
+}
+
+/** The cost factor a bcrypt hash was made with, e.g. 12 for "$2b$12$…". */
+export function bcryptCost(hash: string): number | null {
+  const match = /^\$2[aby]\$(\d{2})\$/.exec(hash);
+  return match ? Number(match[1]) : null;
+}
+
+// A real hash of a random string: unknown emails are compared against it so they take as long as wrong passwords.
+const dummyHashes = new Map<number, Promise<string>>();
+export function dummyHash(cost: number): Promise<string> {
+  let hash = dummyHashes.get(cost);
+  if (!hash) {
+    hash = bcrypt.hash(crypto.randomUUID(), cost);
+    dummyHashes.set(cost, hash);
+  }
+  return hash;
+}

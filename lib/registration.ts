@@ -1,0 +1,42 @@
+import type { Db } from "./db";
+import { hashPassword } from "./password";
+import { DEFAULT_ROLE } from "./permissions";
+import { registrationSchema } from "./validation";
+
+export type RegistrationResult =
+  | { status: "created"; userId: string; email: string }
+  | { status: "error"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+
+/** Creates a user with the default role. Invalid input and existing emails change nothing. */
+export async function registerUser(db: Db, input: unknown, cost: number): Promise<RegistrationResult> {
+  const parsed = registrationSchema.safeParse(input);
+  if (!parsed.success) {
+    const fieldErrors: Partial<Record<string, string[]>> = {};
+    for (const issue of parsed.error.issues) {
+      const key = String(issue.path[0] ?? "form");
+      (fieldErrors[key] ??= []).push(issue.message);
+    }
+    return { status: "error", message: "Please fix the highlighted fields.", fieldErrors };
+  }
+  const { name, email, password } = parsed.data;
+  const duplicate = {
+    status: "error" as const,
+    message: "An account with this email already exists. Sign in instead.",
+    fieldErrors: { email: ["An account with this email already exists."] },
+  };
+  if (await db.user.findUnique({ where: { email }, select: { id: true } })) return duplicate;
+  try {
+    const user = await db.user.create({
+      data: { name, email, passwordHash: await hashPassword(password, cost), roleName: DEFAULT_ROLE },
+      select: { id: true, email: true },
+    });
+    return { status: "created", userId: user.id, email: user.email };
+  } catch (error) {
+    if (isUniqueViolation(error)) return duplicate; // lost a race with a concurrent registration
+    throw error;
+  }
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH, passwordByteLength } from "./password";
+
+// Form and credential input. Limits are checked before any database work or hashing.
+export const EMAIL_MAX_LENGTH = 254;
+export const NAME_MAX_LENGTH = 100;
+
+export const emailSchema = z
+  .string({ message: "Enter your email address" })
+  .trim()
+  .min(1, "Enter your email address")
+  .max(EMAIL_MAX_LENGTH, `Email must be at most ${EMAIL_MAX_LENGTH} characters`)
+  .pipe(z.email({ message: "Enter a valid email address" }))
+  .transform((email) => email.toLowerCase());
+
+export const newPasswordSchema = z
+  .string({ message: "Enter a password" })
+  .min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters`)
+  .refine((password) => passwordByteLength(password) <= PASSWORD_MAX_BYTES, {
+    message: `Password must be at most ${PASSWORD_MAX_BYTES} bytes (bcrypt's limit; non-ASCII characters count as 2–4 bytes)`,
+  });
+
+export const credentialsSchema = z.object({
+  email: emailSchema,
+  // Sign-in only needs a bound; the real rules apply at registration.
+  password: z.string().min(1, "Enter your password").max(1024, "Invalid email or password"),
+});
+
+export const registrationSchema = z.object({
+  name: z
+    .string({ message: "Enter your name" })
+    .trim()
+    .min(1, "Enter your name")
+    .max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters`),
+  email: emailSchema,
+  password: newPasswordSchema,
+});
+
+export type FieldErrors = Partial<Record<string, string[]>>;

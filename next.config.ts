@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Native / pooled database drivers stay as Node modules instead of being bundled.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg", "bcryptjs"],
+  // forbidden() → app/forbidden.tsx with a real 403 status.
+  experimental: { authInterrupts: true },
+  poweredByHeader: false,
+};
+
+export default nextConfig;

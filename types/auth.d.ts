@@ -1,0 +1,34 @@
+import type { DefaultSession } from "next-auth";
+
+// Claims carried by every session, in both strategies.
+declare module "next-auth" {
+  interface Session {
+    user: {
+      id: string;
+      email: string;
+      name: string | null;
+      role: string;
+      permissions: string[];
+    } & Omit<DefaultSession["user"], "id" | "email" | "name">;
+  }
+  interface User {
+    role?: string;
+    permissions?: string[];
+  }
+}
+
+declare module "@auth/core/adapters" {
+  interface AdapterUser {
+    role?: string;
+    permissions?: string[];
+  }
+}
+
+declare module "next-auth/jwt" {
+  interface JWT {
+    role?: string;
+    permissions?: string[];
+    /** Unix seconds of the last database re-check of this token's claims (JWT strategy). */
+    claimsCheckedAt?: number;
+  }
+}

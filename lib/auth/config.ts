@@ -1,14 +1,12 @@
 import type { NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { getDb } from "../db";
-import { getEnv } from "../env";
+import { getDb, type Db } from "../db";
+import { getEnv, type Env } from "../env";
 import { authorizeCredentials } from "./credentials";
 import { sessionStrategyConfig } from "./session-strategy";
 
-/** The whole Auth.js configuration, built from the validated environment at server start. */
-export function createAuthConfig() {
-  const env = getEnv();
-  const db = getDb();
+/** The whole Auth.js configuration for an environment and a database (tests build their own). */
+export function buildAuthConfig(env: Env, db: Db) {
   const strategy = sessionStrategyConfig(env, db);
 
   return {
@@ -25,4 +23,9 @@ export function createAuthConfig() {
       }),
     ],
   } satisfies NextAuthConfig;
+}
+
+/** The app's configuration, from the validated process environment. */
+export function createAuthConfig() {
+  return buildAuthConfig(getEnv(), getDb());
 }

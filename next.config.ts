@@ -6,6 +6,8 @@ const nextConfig: NextConfig = {
   // forbidden() → app/forbidden.tsx with a real 403 status.
   experimental: { authInterrupts: true },
   poweredByHeader: false,
+  // Lets tests and benchmarks build into their own folder without touching a running dev server's .next.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
 };
 
 export default nextConfig;

@@ -16,6 +16,13 @@ export function buildAuthConfig(env: Env, db: Db) {
     jwt: strategy.jwt,
     callbacks: strategy.callbacks,
     pages: { signIn: "/login", error: "/login" },
+    logger: {
+      // A wrong password is an expected outcome, not a server error worth a stack trace in the logs.
+      error(error) {
+        if (error.name === "CredentialsSignin") return;
+        console.error(`[auth][error] ${error.name}: ${error.message}`, error.cause ?? "");
+      },
+    },
     providers: [
       Credentials({
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },

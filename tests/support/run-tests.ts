@@ -1,0 +1,95 @@
+// `npm test`: every suite, on SQLite and PostgreSQL, and the e2e suites once per session strategy
+// against a production build. Options:
+//   --only=unit,integration,e2e   run a subset
+//   --skip-build                  reuse the existing .next build for e2e
+//   E2E_PROVIDERS=sqlite,postgresql   E2E_STRATEGIES=database,jwt   narrow the matrix
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { createDb } from "../../lib/db";
+import { parseEnv } from "../../lib/env";
+import { seed } from "../../lib/seed";
+import { cloneTemplate, createTemplate, projectRoot } from "./databases";
+import { serverEnv, startServer } from "./server";
+
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? ["unit", "integration", "e2e"];
+const skipBuild = args.includes("--skip-build");
+const list = (name: string, fallback: string[]) => process.env[name]?.split(",").filter(Boolean) ?? fallback;
+const providers = list("E2E_PROVIDERS", ["sqlite", "postgresql"]) as ("sqlite" | "postgresql")[];
+const strategies = list("E2E_STRATEGIES", ["database", "jwt"]) as ("database" | "jwt")[];
+const E2E_JWT_RECHECK_SECONDS = "2";
+
+const results: { name: string; ok: boolean; seconds: number }[] = [];
+
+function run(name: string, command: string, commandArgs: string[], env: Record<string, string> = {}): boolean {
+  console.log(`\n━━ ${name} ━━`);
+  const started = Date.now();
+  const result = spawnSync(command, commandArgs, { cwd: projectRoot, stdio: "inherit", env: { ...process.env, ...env } });
+  const ok = result.status === 0;
+  results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
+  return ok;
+}
+
+const vitest = join(projectRoot, "node_modules", "vitest", "vitest.mjs");
+const next = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
+
+async function e2e(provider: "sqlite" | "postgresql") {
+  const template = await createTemplate(provider);
+  try {
+    for (const strategy of strategies) {
+      const database = await cloneTemplate(template);
+      const db = createDb(parseEnv({ NODE_ENV: "test", DATABASE_URL: database.url }));
+      await seed(db, { cost: 4, production: false });
+      await db.$disconnect();
+      const env = serverEnv({
+        DATABASE_URL: database.url,
+        AUTH_SESSION_STRATEGY: strategy,
+        AUTH_JWT_RECHECK_SECONDS: E2E_JWT_RECHECK_SECONDS,
+      });
+      const server = await startServer(env);
+      try {
+        const ok = run(`e2e ${provider} ${strategy}`, process.execPath, [vitest, "run", "--project", "e2e"], {
+          E2E_BASE_URL: server.url,
+          E2E_DATABASE_URL: database.url,
+          E2E_STRATEGY: strategy,
+          E2E_PROVIDER: provider,
+          E2E_JWT_RECHECK_SECONDS,
+        });
+        if (!ok) console.error(`--- server output (${provider} ${strategy}) ---\n${server.output().slice(-5000)}`);
+      } finally {
+        await server.stop();
+        await database.drop();
+      }
+    }
+  } finally {
+    await template.drop();
+  }
+}
+
+async function main() {
+  run("schemas in sync", process.execPath, [join(projectRoot, "scripts", "sync-schemas.mjs"), "--check"]);
+  if (only.includes("unit")) run("unit", process.execPath, [vitest, "run", "--project", "unit"]);
+  if (only.includes("integration")) {
+    for (const provider of ["sqlite", "postgresql"]) {
+      run(`integration ${provider}`, process.execPath, [vitest, "run", "--project", "integration"], { TEST_DATABASE_PROVIDER: provider });
+    }
+  }
+  if (only.includes("e2e")) {
+    const built = skipBuild || run("next build", process.execPath, [next, "build"], { NEXT_TELEMETRY_DISABLED: "1" });
+    if (built) for (const provider of providers) await e2e(provider);
+  }
+
+  console.log("\n━━ summary ━━");
+  for (const r of results) console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.name.padEnd(28)} ${r.seconds.toFixed(1)} s`);
+  const failed = results.filter((r) => !r.ok);
+  if (failed.length) {
+    console.error(`\n${failed.length} step(s) failed.`);
+    process.exit(1);
+  }
+  console.log("\nAll test steps passed.");
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

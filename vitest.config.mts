@@ -12,6 +12,8 @@ export default defineConfig({
     },
   },
   test: {
+    // next-auth imports "next/server" without an extension; let Vite resolve it instead of Node's ESM loader.
+    server: { deps: { inline: ["next-auth"] } },
     projects: [
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
       {

@@ -1,4 +1,4 @@
-import bcrypt from "bcryptjs";
+import { PasswordPool } from "./password-pool";
 
 // bcrypt only looks at the first 72 bytes of a password; longer ones would be silently truncated,
 // so they are refused with a clear message instead.
@@ -9,12 +9,19 @@ export function passwordByteLength(password: string): number {
   return Buffer.byteLength(password, "utf8");
 }
 
+// One pool per process, sized by AUTH_HASH_WORKERS (read directly so scripts need no full env).
+const globalForPool = globalThis as unknown as { __passwordPool?: PasswordPool };
+function pool(): PasswordPool {
+  globalForPool.__passwordPool ??= new PasswordPool(Math.max(1, Number(process.env.AUTH_HASH_WORKERS) || 2));
+  return globalForPool.__passwordPool;
+}
+
 export async function hashPassword(password: string, cost: number): Promise<string> {
-  return bcrypt.hash(password, cost);
+  return (await pool().run("hash", password, cost)) as string;
 }
 
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return bcrypt.compare(password, hash);
+  return (await pool().run("compare", password, hash)) as boolean;
 }
 
 /** The cost factor a bcrypt hash was made with, e.g. 12 for "$2b$12$…". */
@@ -28,7 +35,7 @@ const dummyHashes = new Map<number, Promise<string>>();
 export function dummyHash(cost: number): Promise<string> {
   let hash = dummyHashes.get(cost);
   if (!hash) {
-    hash = bcrypt.hash(crypto.randomUUID(), cost);
+    hash = hashPassword(crypto.randomUUID(), cost);
     dummyHashes.set(cost, hash);
   }
   return hash;

@@ -28,6 +28,10 @@ declare module "next-auth/jwt" {
   interface JWT {
     role?: string;
     permissions?: string[];
+    /** JWT mode: the JwtSession row that makes this token revocable. */
+    sid?: string;
+    /** Unix seconds of sign-in, for the absolute session lifetime. */
+    authTime?: number;
     /** Unix seconds of the last database re-check of this token's claims (JWT strategy). */
     claimsCheckedAt?: number;
   }

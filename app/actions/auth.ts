@@ -1,6 +1,6 @@
 "use server";
 
-import { AuthError } from "next-auth";
+import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/auth";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -19,13 +19,17 @@ async function signInWithCredentials(email: string, password: string, callbackUr
     await signIn("credentials", { email, password, redirectTo: safeCallbackPath(callbackUrl) });
     return { status: "error", message: "Sign-in did not complete." };
   } catch (error) {
-    if (error instanceof AuthError) {
-      return error.type === "CredentialsSignin"
-        ? { status: "error", message: "Invalid email or password.", values: { email } }
-        : { status: "error", message: "Sign-in is unavailable right now. Please try again shortly.", values: { email } };
-    }
+    if (error instanceof AuthError) return { status: "error", message: signInErrorMessage(error), values: { email: email.slice(0, 300) } };
     throw error;
   }
+}
+
+function signInErrorMessage(error: AuthError): string {
+  if (error instanceof CredentialsSignin && error.code === "rate_limited") {
+    return "Too many failed sign-in attempts. Please wait 15 minutes and try again.";
+  }
+  if (error.type === "CredentialsSignin") return "Invalid email or password.";
+  return "Sign-in is unavailable right now. Please try again shortly.";
 }
 
 export async function loginAction(_prev: FormState, formData: FormData): Promise<FormState> {

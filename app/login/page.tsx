@@ -7,8 +7,8 @@ import { LoginForm } from "./login-form";
 
 export const metadata = { title: "Sign in · Auth Starter" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string }> }) {
-  const { callbackUrl, error } = await searchParams;
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string; code?: string }> }) {
+  const { callbackUrl, error, code } = await searchParams;
   const target = safeCallbackPath(callbackUrl);
   if (await verifySession()) redirect(target);
   return (
@@ -16,7 +16,11 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <h1 className="text-2xl font-bold tracking-tight">Sign in</h1>
       {error ? (
         <p role="alert" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
-          {error === "CredentialsSignin" ? "Invalid email or password." : "Sign-in failed. Please try again."}
+          {code === "rate_limited"
+            ? "Too many failed sign-in attempts. Please wait 15 minutes and try again."
+            : error === "CredentialsSignin"
+              ? "Invalid email or password."
+              : "Sign-in failed. Please try again."}
         </p>
       ) : null}
       <Card>

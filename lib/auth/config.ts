@@ -15,6 +15,7 @@ export function buildAuthConfig(env: Env, db: Db) {
     session: strategy.session,
     jwt: strategy.jwt,
     callbacks: strategy.callbacks,
+    events: strategy.events,
     pages: { signIn: "/login", error: "/login" },
     logger: {
       // A wrong password is an expected outcome, not a server error worth a stack trace in the logs.
@@ -26,7 +27,7 @@ export function buildAuthConfig(env: Env, db: Db) {
     providers: [
       Credentials({
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        authorize: (credentials) => authorizeCredentials(db, credentials, env.AUTH_BCRYPT_COST),
+        authorize: (credentials, request) => authorizeCredentials(db, env, credentials, request),
       }),
     ],
   } satisfies NextAuthConfig;

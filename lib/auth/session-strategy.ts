@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
 import { decode as decodeJwt, encode as encodeJwt, type JWT } from "next-auth/jwt";
@@ -7,6 +8,7 @@ import type { Env } from "../env";
 import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../session-token";
 import { claimsFromRow, claimsSelect, loadClaims, type SessionClaims } from "./claims";
 import { currentRequestMeta } from "./request-meta";
+import { currentSessionCookie } from "./session-cookie";
 
 // Everything that differs between AUTH_SESSION_STRATEGY=database and =jwt lives in this module.
 //
@@ -14,84 +16,111 @@ import { currentRequestMeta } from "./request-meta";
 //   the strategy key omitted it defaults to database sessions while the credentials callback still calls
 //   jwt.encode() to make the cookie. Our encode() creates the Session row there and returns its token,
 //   so the cookie is an opaque 256-bit token and the row stores only its SHA-256 hash.
-// jwt: Auth.js's encrypted JWT cookie carrying the claims, re-checked against the database every
-//   AUTH_JWT_RECHECK_SECONDS so role changes and disabled users take effect within that window.
+// jwt: Auth.js's encrypted JWT cookie carrying the claims and a session id (`sid`). A JwtSession row with
+//   that id makes the session listable and revocable; the row, the user and the claims are re-checked at
+//   most every AUTH_JWT_RECHECK_SECONDS, so revocation and role changes take effect within that window.
+// Both: idle timeout AUTH_SESSION_MAX_AGE (sliding, extended at most every AUTH_SESSION_UPDATE_AGE) and an
+//   absolute lifetime AUTH_SESSION_ABSOLUTE_MAX_AGE from sign-in; a sign-in ends the browser's previous session.
 
-type StrategyEnv = Pick<
+export type StrategyEnv = Pick<
   Env,
-  "AUTH_SESSION_STRATEGY" | "AUTH_SESSION_MAX_AGE" | "AUTH_SESSION_UPDATE_AGE" | "AUTH_JWT_RECHECK_SECONDS"
+  | "AUTH_SECRET"
+  | "AUTH_SESSION_STRATEGY"
+  | "AUTH_SESSION_MAX_AGE"
+  | "AUTH_SESSION_UPDATE_AGE"
+  | "AUTH_SESSION_ABSOLUTE_MAX_AGE"
+  | "AUTH_JWT_RECHECK_SECONDS"
 >;
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+const secondsFromNow = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
 /** Creates a Session row for the user and returns the cookie value (the row holds only its hash). */
 export async function createDatabaseSession(db: Db, userId: string, maxAgeSeconds: number): Promise<string> {
   const token = generateSessionToken();
   const meta = await currentRequestMeta();
   await db.session.create({
-    data: {
-      sessionToken: hashSessionToken(token),
-      userId,
-      expires: new Date(Date.now() + maxAgeSeconds * 1000),
-      userAgent: meta.userAgent,
-      ip: meta.ip,
-    },
+    data: { sessionToken: hashSessionToken(token), userId, expires: secondsFromNow(maxAgeSeconds), userAgent: meta.userAgent, ip: meta.ip },
   });
   return token;
 }
 
+/** Records a JWT-mode session and returns its id (the token's `sid`). */
+export async function createJwtSession(db: Db, userId: string, maxAgeSeconds: number): Promise<string> {
+  const id = randomBytes(16).toString("base64url");
+  const meta = await currentRequestMeta();
+  await db.jwtSession.create({ data: { id, userId, expires: secondsFromNow(maxAgeSeconds), userAgent: meta.userAgent, ip: meta.ip } });
+  return id;
+}
+
+function isPastAbsoluteLifetime(signedInAt: Date | number, env: StrategyEnv): boolean {
+  const ms = typeof signedInAt === "number" ? signedInAt * 1000 : signedInAt.getTime();
+  return ms + env.AUTH_SESSION_ABSOLUTE_MAX_AGE * 1000 <= Date.now();
+}
+
 /** The Prisma adapter, with session tokens hashed at rest and the user's claims loaded in the same query. */
-export function hashedTokenAdapter(db: Db): Adapter {
+export function hashedTokenAdapter(db: Db, env: StrategyEnv): Adapter {
   const base = PrismaAdapter(db);
+  const byToken = (sessionToken: string) => ({ sessionToken: hashSessionToken(sessionToken) });
   return {
     ...base,
     async createSession(session: AdapterSession) {
-      await db.session.create({
-        data: { sessionToken: hashSessionToken(session.sessionToken), userId: session.userId, expires: session.expires },
-      });
+      await db.session.create({ data: { ...byToken(session.sessionToken), userId: session.userId, expires: session.expires } });
       return session;
     },
     async getSessionAndUser(sessionToken: string) {
       if (!looksLikeSessionToken(sessionToken)) return null;
       const row = await db.session.findUnique({
-        where: { sessionToken: hashSessionToken(sessionToken) },
-        select: { userId: true, expires: true, user: { select: claimsSelect } },
+        where: byToken(sessionToken),
+        select: { userId: true, expires: true, createdAt: true, user: { select: claimsSelect } },
       });
       if (!row) return null;
-      if (row.expires.getTime() <= Date.now() || !row.user.active) {
-        await db.session.deleteMany({ where: { sessionToken: hashSessionToken(sessionToken) } });
+      if (row.expires.getTime() <= Date.now() || isPastAbsoluteLifetime(row.createdAt, env) || !row.user.active) {
+        await db.session.deleteMany({ where: byToken(sessionToken) });
         return null;
       }
-      const claims = claimsFromRow(row.user);
-      const user: AdapterUser = { ...claims, emailVerified: null };
+      const user: AdapterUser = { ...claimsFromRow(row.user), emailVerified: null };
       return { session: { sessionToken, userId: row.userId, expires: row.expires }, user };
     },
     async updateSession({ sessionToken, expires }) {
+      // Called by Auth.js at most every updateAge: slide the idle timeout and record activity.
       if (!looksLikeSessionToken(sessionToken) || !expires) return null;
-      await db.session.updateMany({
-        where: { sessionToken: hashSessionToken(sessionToken) },
-        data: { expires, lastSeenAt: new Date() },
-      });
+      await db.session.updateMany({ where: byToken(sessionToken), data: { expires, lastSeenAt: new Date() } });
       return null;
     },
     async deleteSession(sessionToken: string) {
-      if (looksLikeSessionToken(sessionToken)) {
-        await db.session.deleteMany({ where: { sessionToken: hashSessionToken(sessionToken) } });
-      }
+      if (looksLikeSessionToken(sessionToken)) await db.session.deleteMany({ where: byToken(sessionToken) });
       return null;
     },
   };
+}
+
+/** The id of the session the current request carries (Session.id or JwtSession.id), or null. */
+export async function currentSessionId(db: Db, env: StrategyEnv): Promise<string | null> {
+  const cookie = await currentSessionCookie();
+  if (!cookie) return null;
+  if (env.AUTH_SESSION_STRATEGY === "database") {
+    if (!looksLikeSessionToken(cookie.value)) return null;
+    const row = await db.session.findUnique({ where: { sessionToken: hashSessionToken(cookie.value) }, select: { id: true } });
+    return row?.id ?? null;
+  }
+  const token = await decodeJwt({ token: cookie.value, secret: env.AUTH_SECRET ?? "", salt: cookie.name }).catch(() => null);
+  return typeof token?.sid === "string" ? token.sid : null;
+}
+
+/** Session fixation (ASVS 7.2.4): a sign-in ends whatever session the browser presented before it. */
+async function endPreviousSession(db: Db, env: StrategyEnv): Promise<void> {
+  const previous = await currentSessionId(db, env);
+  if (!previous) return;
+  await db.session.deleteMany({ where: { id: previous } });
+  await db.jwtSession.deleteMany({ where: { id: previous } });
 }
 
 function sessionFromClaims(claims: SessionClaims, expires: string): Session {
   // A new object with exactly the fields we expose: never the token, the hash or other columns.
   return {
     expires,
-    user: {
-      id: claims.id,
-      email: claims.email,
-      name: claims.name,
-      role: claims.role,
-      permissions: [...claims.permissions],
-    },
+    user: { id: claims.id, email: claims.email, name: claims.name, role: claims.role, permissions: [...claims.permissions] },
   };
 }
 
@@ -100,18 +129,42 @@ function claimsFromToken(token: JWT): SessionClaims | null {
   return { id: token.sub, email: token.email, name: token.name ?? null, role: token.role, permissions: token.permissions };
 }
 
-function withClaims(token: JWT, claims: SessionClaims): JWT {
+function tokenWithClaims(token: JWT, claims: SessionClaims, sid: string, authTime: number): JWT {
   return {
     sub: claims.id,
     email: claims.email,
     name: claims.name,
     role: claims.role,
     permissions: claims.permissions,
-    claimsCheckedAt: Math.floor(Date.now() / 1000),
+    sid,
+    authTime,
+    claimsCheckedAt: nowSeconds(),
     iat: token.iat,
     exp: token.exp,
     jti: token.jti,
   };
+}
+
+/** JWT mode, on every request past the recheck window: is the session still valid, and what are the claims now? */
+async function recheckJwt(db: Db, env: StrategyEnv, token: JWT): Promise<JWT | null> {
+  const { sid, authTime } = token;
+  if (typeof sid !== "string" || typeof authTime !== "number") return null; // not issued by this app
+  if (isPastAbsoluteLifetime(authTime, env)) {
+    await db.jwtSession.deleteMany({ where: { id: sid } });
+    return null;
+  }
+  const checkedAt = typeof token.claimsCheckedAt === "number" ? token.claimsCheckedAt : 0;
+  if (nowSeconds() - checkedAt < env.AUTH_JWT_RECHECK_SECONDS) return token; // stateless fast path
+
+  const row = await db.jwtSession.findUnique({ where: { id: sid }, select: { expires: true, lastSeenAt: true, user: { select: claimsSelect } } });
+  if (!row || row.expires.getTime() <= Date.now() || !row.user.active) {
+    await db.jwtSession.deleteMany({ where: { id: sid } });
+    return null; // revoked, expired or disabled: Auth.js clears the cookie
+  }
+  if (Date.now() - row.lastSeenAt.getTime() >= env.AUTH_SESSION_UPDATE_AGE * 1000) {
+    await db.jwtSession.update({ where: { id: sid }, data: { lastSeenAt: new Date(), expires: secondsFromNow(env.AUTH_SESSION_MAX_AGE) } });
+  }
+  return tokenWithClaims(token, claimsFromRow(row.user), sid, authTime);
 }
 
 /** The strategy-dependent part of the Auth.js config. */
@@ -120,7 +173,7 @@ export function sessionStrategyConfig(env: StrategyEnv, db: Db) {
   const session = { maxAge: env.AUTH_SESSION_MAX_AGE, updateAge: env.AUTH_SESSION_UPDATE_AGE };
 
   return {
-    adapter: database ? hashedTokenAdapter(db) : undefined,
+    adapter: database ? hashedTokenAdapter(db, env) : undefined,
     // database: the key is omitted on purpose (see the comment at the top of this module).
     session: database ? session : { ...session, strategy: "jwt" as const },
     jwt: {
@@ -138,33 +191,35 @@ export function sessionStrategyConfig(env: StrategyEnv, db: Db) {
       async jwt({ token, user }) {
         if (user?.id) {
           // Sign-in: the claims come from the database, never from the form.
+          await endPreviousSession(db, env);
           const claims = await loadClaims(db, user.id);
-          return claims ? withClaims(token, claims) : null;
+          if (!claims) return null;
+          // database mode only needs `sub` (encode() turns it into a Session row).
+          if (database) return { sub: claims.id };
+          const sid = await createJwtSession(db, claims.id, env.AUTH_SESSION_MAX_AGE);
+          return tokenWithClaims(token, claims, sid, nowSeconds());
         }
-        const checkedAt = typeof token.claimsCheckedAt === "number" ? token.claimsCheckedAt : 0;
-        if (token.sub && Date.now() / 1000 - checkedAt >= env.AUTH_JWT_RECHECK_SECONDS) {
-          const claims = await loadClaims(db, token.sub);
-          return claims ? withClaims(token, claims) : null; // null clears the cookie: user gone or disabled
-        }
-        return token;
+        return database ? token : recheckJwt(db, env, token);
       },
       async session(params) {
         if (database) {
           const { user, session: row } = params as { user: AdapterUser; session: { expires: Date } };
           if (!user.role || !user.permissions) throw new Error("Session user without claims");
-          const claims: SessionClaims = {
-            id: user.id,
-            email: user.email,
-            name: user.name ?? null,
-            role: user.role,
-            permissions: user.permissions,
-          };
+          const claims = { id: user.id, email: user.email, name: user.name ?? null, role: user.role, permissions: user.permissions };
           return sessionFromClaims(claims, new Date(row.expires).toISOString());
         }
         const { token, session: current } = params as { token: JWT; session: { expires: string } };
         const claims = claimsFromToken(token);
         if (!claims) throw new Error("Session token without claims");
         return sessionFromClaims(claims, current.expires);
+      },
+    },
+    events: {
+      async signOut(message) {
+        // JWT mode: forget the session record too (database mode: the adapter already deleted the row).
+        if ("token" in message && typeof message.token?.sid === "string") {
+          await db.jwtSession.deleteMany({ where: { id: message.token.sid } });
+        }
       },
     },
   } satisfies Partial<NextAuthConfig>;

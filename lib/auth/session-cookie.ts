@@ -1,0 +1,31 @@
+// Auth.js names its session cookie "authjs.session-token", with the "__Secure-" prefix when served over https.
+// Large JWT cookies are split into ".0", ".1", … chunks.
+export const SESSION_COOKIE_NAMES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
+
+type CookieReader = { get(name: string): { value: string } | undefined };
+
+/** The session cookie's name and value (chunks joined), or null when there is none. */
+export function readSessionCookie(cookies: CookieReader): { name: string; value: string } | null {
+  for (const name of SESSION_COOKIE_NAMES) {
+    const whole = cookies.get(name)?.value;
+    if (whole) return { name, value: whole };
+    let value = "";
+    for (let i = 0; ; i++) {
+      const chunk = cookies.get(`${name}.${i}`)?.value;
+      if (!chunk) break;
+      value += chunk;
+    }
+    if (value) return { name, value };
+  }
+  return null;
+}
+
+/** The session cookie of the request being handled (route handler, server action or page), if any. */
+export async function currentSessionCookie(): Promise<{ name: string; value: string } | null> {
+  try {
+    const { cookies } = await import("next/headers");
+    return readSessionCookie(await cookies());
+  } catch {
+    return null; // outside a Next.js request (scripts, tests)
+  }
+}

@@ -1,0 +1,88 @@
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+
+// bcrypt runs in worker threads: a hash at cost 12 takes ~400 ms of CPU, which on the main thread would stall
+// every other request. The worker is plain CommonJS evaluated from a string so that no bundler has to know
+// about a separate worker file; it loads bcryptjs from node_modules.
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require("node:worker_threads");
+const bcrypt = require(workerData.bcryptPath);
+parentPort.on("message", ({ id, op, a, b }) => {
+  const work = op === "hash" ? bcrypt.hash(a, b) : bcrypt.compare(a, b);
+  work.then((value) => parentPort.postMessage({ id, value }), (error) => parentPort.postMessage({ id, error: String(error) }));
+});
+`;
+
+type Job = { id: number; op: "hash" | "compare"; a: string; b: string | number };
+type Pending = { resolve: (value: string | boolean) => void; reject: (error: Error) => void; worker: PoolWorker };
+type PoolWorker = { worker: Worker; busy: number };
+
+function bcryptPath(): string {
+  // Resolved at run time from the project, not at build time (bcryptjs is a server external package).
+  return createRequire(join(process.cwd(), "package.json")).resolve("bcryptjs");
+}
+
+export class PasswordPool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+
+  constructor(private readonly size: number) {}
+
+  private spawn(): PoolWorker {
+    const entry: PoolWorker = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath: bcryptPath() } }), busy: 0 };
+    entry.worker.unref(); // never keep a script or test process alive
+    entry.worker.on("message", ({ id, value, error }: { id: number; value?: string | boolean; error?: string }) => {
+      const job = this.pending.get(id);
+      if (!job) return;
+      this.pending.delete(id);
+      job.worker.busy--;
+      if (error) job.reject(new Error(error));
+      else job.resolve(value!);
+    });
+    entry.worker.on("error", (error) => this.fail(entry, error));
+    entry.worker.on("exit", (code) => this.fail(entry, new Error(`password worker exited with code ${code}`)));
+    return entry;
+  }
+
+  private fail(entry: PoolWorker, error: Error) {
+    const index = this.workers.indexOf(entry);
+    if (index >= 0) this.workers.splice(index, 1);
+    for (const [id, job] of this.pending) {
+      if (job.worker === entry) {
+        this.pending.delete(id);
+        job.reject(error);
+      }
+    }
+  }
+
+  private pick(): PoolWorker {
+    const idle = this.workers.find((w) => w.busy === 0);
+    if (idle) return idle;
+    if (this.workers.length < this.size) {
+      const created = this.spawn();
+      this.workers.push(created);
+      return created;
+    }
+    return this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
+  }
+
+  run(op: Job["op"], a: string, b: string | number): Promise<string | boolean> {
+    const worker = this.pick();
+    const id = this.nextId++;
+    worker.busy++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker });
+      worker.worker.ref(); // keep the process alive while a job is in flight
+      worker.worker.postMessage({ id, op, a, b } satisfies Job);
+    }).finally(() => {
+      if (worker.busy === 0) worker.worker.unref();
+    }) as Promise<string | boolean>;
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all(this.workers.splice(0).map((w) => w.worker.terminate()));
+  }
+}

@@ -1,19 +1,15 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { readSessionCookie } from "@/lib/auth/session-cookie";
 
 // Optimistic checks only: a visitor with no session cookie at all is sent to /login before rendering.
 // Whether a cookie is valid, and what it allows, is decided by lib/dal.ts.
-const SESSION_COOKIES = ["authjs.session-token", "__Secure-authjs.session-token"];
 const PROTECTED = ["/dashboard", "/admin", "/account"];
-
-function hasSessionCookie(request: NextRequest): boolean {
-  return request.cookies.getAll().some(({ name }) => SESSION_COOKIES.some((c) => name === c || name.startsWith(`${c}.`)));
-}
 
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
   const path = pathname + search;
 
-  if (PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`)) && !hasSessionCookie(request)) {
+  if (PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`)) && !readSessionCookie(request.cookies)) {
     const url = request.nextUrl.clone();
     url.pathname = "/login";
     url.search = `?callbackUrl=${encodeURIComponent(path)}`;

@@ -9,18 +9,30 @@ import { getEnv, type Env } from "./env";
 // so the SQLite client's type describes both.
 export type Db = PrismaClient;
 
+/** Longest a single PostgreSQL query may wait for an answer (the app only runs short point queries). */
+const QUERY_TIMEOUT_MS = 15_000;
+
 export function createDb(env: Pick<Env, "DATABASE_URL" | "databaseProvider" | "DATABASE_POOL_MAX" | "DATABASE_POOL_CONNECTION_TIMEOUT_MS" | "DATABASE_POOL_IDLE_TIMEOUT_MS">): Db {
   if (env.databaseProvider === "sqlite") {
     // `timeout` is SQLite's busy timeout: wait for a concurrent writer instead of failing at once.
     const adapter = new PrismaBetterSqlite3({ url: env.DATABASE_URL, timeout: 5_000 });
     return new PrismaClient({ adapter });
   }
-  const adapter = new PrismaPg({
-    connectionString: env.DATABASE_URL,
-    max: env.DATABASE_POOL_MAX,
-    connectionTimeoutMillis: env.DATABASE_POOL_CONNECTION_TIMEOUT_MS,
-    idleTimeoutMillis: env.DATABASE_POOL_IDLE_TIMEOUT_MS,
-  });
+  // pg's pool drops a connection whose query or socket failed, so after an outage new connections are opened
+  // on demand. keepAlive finds idle connections whose peer vanished without closing them (failover, NAT
+  // timeouts), and query_timeout frees a connection stuck on a network that went silent.
+  const adapter = new PrismaPg(
+    {
+      connectionString: env.DATABASE_URL,
+      max: env.DATABASE_POOL_MAX,
+      connectionTimeoutMillis: env.DATABASE_POOL_CONNECTION_TIMEOUT_MS,
+      idleTimeoutMillis: env.DATABASE_POOL_IDLE_TIMEOUT_MS,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      query_timeout: QUERY_TIMEOUT_MS,
+    },
+    { onPoolError: (error) => console.warn(`[db] dropped an idle PostgreSQL connection: ${error.message}`) },
+  );
   return new PostgresPrismaClient({ adapter }) as unknown as Db;
 }
 

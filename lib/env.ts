@@ -19,6 +19,8 @@ const envSchema = z
         }
       }),
     AUTH_SECRET: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 32`)").optional(),
+    /** The app's public URL (set it behind a proxy; https enables __Host- cookies). */
+    AUTH_URL: z.url({ message: "must be a full URL such as https://app.example.com" }).optional(),
     AUTH_SESSION_STRATEGY: z
       .enum(["database", "jwt"], { message: 'must be "database" or "jwt"' })
       .default("database"),

@@ -1,4 +1,6 @@
+import { getDb } from "./db";
 import { EnvError, getEnv } from "./env";
+import { describeMigrationStatus, migrationStatus } from "./migration-status";
 
 /** Refuse to start with a bad environment, naming the variable, instead of failing on the first request. */
 export function checkEnvironmentAtStartup(): void {
@@ -11,5 +13,46 @@ export function checkEnvironmentAtStartup(): void {
       process.exit(1);
     }
     throw error;
+  }
+}
+
+const SCHEMA_CHECK_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Refuse to serve against a database whose schema does not match the code (in production: exit 1 with the
+ * command to run). A database that does not answer is NOT a reason to stay down: the server starts, /api/health
+ * reports 503, and it recovers by itself when the database comes back.
+ */
+export async function checkDatabaseAtStartup(): Promise<void> {
+  // `next build` may load instrumentation while prerendering; the schema is checked where it is served.
+  if (process.env.NEXT_PHASE === "phase-production-build") return;
+  const env = getEnv();
+  let status;
+  try {
+    status = await withTimeout(migrationStatus(getDb(), env.databaseProvider, process.cwd()), SCHEMA_CHECK_TIMEOUT_MS);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0].slice(0, 200) : String(error);
+    console.warn(
+      `[startup] Could not check the ${env.databaseProvider} database schema (${reason}). ` +
+        "Starting anyway; /api/health answers 503 until the database is reachable.",
+    );
+    return;
+  }
+  const { fatal, message } = describeMigrationStatus(status, env.databaseProvider);
+  if (!fatal) {
+    console.log(`[startup] ${message}`);
+  } else if (env.NODE_ENV === "production") {
+    console.error(`\n[startup] ${message}\n`);
+    process.exit(1);
+  } else {
+    console.warn(`\n[startup] ${message}\n`);
   }
 }

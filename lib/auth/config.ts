@@ -3,6 +3,7 @@ import Credentials from "next-auth/providers/credentials";
 import { getDb, type Db } from "../db";
 import { getEnv, type Env } from "../env";
 import { authorizeCredentials } from "./credentials";
+import { sessionCookieConfig } from "./session-cookie";
 import { sessionStrategyConfig } from "./session-strategy";
 
 /** The whole Auth.js configuration for an environment and a database (tests build their own). */
@@ -16,6 +17,7 @@ export function buildAuthConfig(env: Env, db: Db) {
     jwt: strategy.jwt,
     callbacks: strategy.callbacks,
     events: strategy.events,
+    cookies: sessionCookieConfig(env.AUTH_URL),
     pages: { signIn: "/login", error: "/login" },
     logger: {
       // A wrong password is an expected outcome, not a server error worth a stack trace in the logs.

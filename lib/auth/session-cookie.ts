@@ -1,6 +1,16 @@
 // Auth.js names its session cookie "authjs.session-token", with the "__Secure-" prefix when served over https.
-// Large JWT cookies are split into ".0", ".1", … chunks.
-export const SESSION_COOKIE_NAMES = ["__Secure-authjs.session-token", "authjs.session-token"] as const;
+// When AUTH_URL is https we use the stricter "__Host-" prefix (Secure, Path=/, no Domain: a sibling subdomain
+// cannot set or overwrite it — ASVS 3.3.1). Large JWT cookies are split into ".0", ".1", … chunks.
+export const HOST_SESSION_COOKIE = "__Host-authjs.session-token";
+export const SESSION_COOKIE_NAMES = [HOST_SESSION_COOKIE, "__Secure-authjs.session-token", "authjs.session-token"] as const;
+
+/** Auth.js `cookies` option: the __Host- session cookie when the app's public URL is https. */
+export function sessionCookieConfig(authUrl: string | undefined) {
+  if (!authUrl?.startsWith("https://")) return undefined; // Auth.js defaults (HttpOnly, SameSite=Lax, Path=/)
+  return {
+    sessionToken: { name: HOST_SESSION_COOKIE, options: { httpOnly: true, sameSite: "lax" as const, path: "/", secure: true } },
+  };
+}
 
 type CookieReader = { get(name: string): { value: string } | undefined };
 

@@ -1,0 +1,167 @@
+import type { Db } from "./db";
+
+// Listing, revoking and purging signed-in sessions, for operators (scripts/sessions.ts) and admin pages.
+// Sessions live in two tables: Session (AUTH_SESSION_STRATEGY=database) and JwtSession (=jwt). Both are
+// covered, so switching strategies never leaves sessions that cannot be seen or ended. Every query selects
+// its columns explicitly: Session.sessionToken (a hash of the cookie) never leaves this module.
+
+export type SessionKind = "database" | "jwt";
+
+export type SessionSummary = {
+  id: string;
+  kind: SessionKind;
+  userId: string;
+  userEmail: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  expires: Date;
+  userAgent: string | null;
+  ip: string | null;
+};
+
+export type SessionLifetime = {
+  now?: Date;
+  /** AUTH_SESSION_ABSOLUTE_MAX_AGE: a session this old is over even while its sliding expiry is ahead. */
+  absoluteMaxAgeSeconds?: number;
+};
+
+const summarySelect = {
+  id: true,
+  userId: true,
+  createdAt: true,
+  lastSeenAt: true,
+  expires: true,
+  userAgent: true,
+  ip: true,
+  user: { select: { email: true } },
+} as const;
+
+function absoluteCutoff(now: Date, absoluteMaxAgeSeconds?: number): Date | null {
+  return absoluteMaxAgeSeconds ? new Date(now.getTime() - absoluteMaxAgeSeconds * 1000) : null;
+}
+
+/** Sessions that would still authenticate a request: not expired, not past the absolute lifetime, user enabled. */
+export async function listActiveSessions(
+  db: Db,
+  { userId, now = new Date(), absoluteMaxAgeSeconds }: SessionLifetime & { userId?: string } = {},
+): Promise<SessionSummary[]> {
+  const cutoff = absoluteCutoff(now, absoluteMaxAgeSeconds);
+  const where = {
+    expires: { gt: now },
+    user: { active: true },
+    ...(cutoff ? { createdAt: { gt: cutoff } } : {}),
+    ...(userId ? { userId } : {}),
+  };
+  const [database, jwt] = await Promise.all([
+    db.session.findMany({ where, select: summarySelect }),
+    db.jwtSession.findMany({ where, select: summarySelect }),
+  ]);
+  const summarise = (kind: SessionKind) => (row: (typeof database)[number]): SessionSummary => {
+    const { user, ...rest } = row;
+    return { ...rest, kind, userEmail: user.email };
+  };
+  return [...database.map(summarise("database")), ...jwt.map(summarise("jwt"))].sort(
+    (a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime() || a.id.localeCompare(b.id),
+  );
+}
+
+/**
+ * Ends one session. Returns which kind it was, or null when no session has that id.
+ * A database session ends at once; a JWT session at its next recheck (AUTH_JWT_RECHECK_SECONDS).
+ */
+export async function revokeSession(db: Db, id: string): Promise<SessionKind | null> {
+  const database = await db.session.deleteMany({ where: { id } });
+  if (database.count > 0) return "database";
+  const jwt = await db.jwtSession.deleteMany({ where: { id } });
+  return jwt.count > 0 ? "jwt" : null;
+}
+
+/** Ends all of a user's sessions (except `exceptId`, e.g. the admin's own); returns how many. */
+export async function revokeUserSessions(db: Db, userId: string, { exceptId }: { exceptId?: string } = {}): Promise<number> {
+  const where = { userId, ...(exceptId ? { id: { not: exceptId } } : {}) };
+  const database = await db.session.deleteMany({ where });
+  const jwt = await db.jwtSession.deleteMany({ where });
+  return database.count + jwt.count;
+}
+
+export type PurgeResult = { sessions: number; jwtSessions: number; verificationTokens: number };
+
+export type PurgeOptions = SessionLifetime & {
+  /** Rows per DELETE statement: each batch is its own short statement, so no long lock is held. */
+  batchSize?: number;
+  /** Called after each batch with the table and the rows it deleted (progress output; tests count batches). */
+  onBatch?: (table: keyof PurgeResult, deleted: number) => void;
+};
+
+/**
+ * Deletes expired Session and JwtSession rows (and those past the absolute lifetime) and expired
+ * VerificationToken rows, in batches: ids are selected in order, then deleted by id. Works the same on
+ * SQLite and PostgreSQL and is safe to run while the app serves requests.
+ */
+export async function purgeExpiredSessions(
+  db: Db,
+  { batchSize = 1000, now = new Date(), absoluteMaxAgeSeconds, onBatch }: PurgeOptions = {},
+): Promise<PurgeResult> {
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const cutoff = absoluteCutoff(now, absoluteMaxAgeSeconds);
+  const over = { OR: [{ expires: { lte: now } }, ...(cutoff ? [{ createdAt: { lte: cutoff } }] : [])] };
+
+  const sessions = await deleteByIdInBatches(batchSize, {
+    findIds: (after) =>
+      db.session.findMany({ where: { ...over, ...afterId(after) }, orderBy: { id: "asc" }, take: batchSize, select: { id: true } }),
+    // The condition is repeated so a session extended between the select and the delete survives.
+    deleteIds: async (ids) => (await db.session.deleteMany({ where: { id: { in: ids }, ...over } })).count,
+    onBatch: (n) => onBatch?.("sessions", n),
+  });
+  const jwtSessions = await deleteByIdInBatches(batchSize, {
+    findIds: (after) =>
+      db.jwtSession.findMany({ where: { ...over, ...afterId(after) }, orderBy: { id: "asc" }, take: batchSize, select: { id: true } }),
+    deleteIds: async (ids) => (await db.jwtSession.deleteMany({ where: { id: { in: ids }, ...over } })).count,
+    onBatch: (n) => onBatch?.("jwtSessions", n),
+  });
+  const verificationTokens = await purgeExpiredVerificationTokens(db, batchSize, now, (n) => onBatch?.("verificationTokens", n));
+  return { sessions, jwtSessions, verificationTokens };
+}
+
+const afterId = (after: string | undefined) => (after === undefined ? {} : { id: { gt: after } });
+
+async function deleteByIdInBatches(
+  batchSize: number,
+  step: {
+    findIds: (after: string | undefined) => Promise<{ id: string }[]>;
+    deleteIds: (ids: string[]) => Promise<number>;
+    onBatch: (deleted: number) => void;
+  },
+): Promise<number> {
+  let total = 0;
+  let after: string | undefined;
+  // A keyset cursor (id > last id) guarantees progress even if a selected row is extended and not deleted.
+  for (;;) {
+    const ids = (await step.findIds(after)).map((row) => row.id);
+    if (ids.length === 0) return total;
+    const deleted = await step.deleteIds(ids);
+    total += deleted;
+    step.onBatch(deleted);
+    if (ids.length < batchSize) return total;
+    after = ids[ids.length - 1];
+  }
+}
+
+// VerificationToken has a composite key (identifier, token), so each batch deletes the selected pairs.
+async function purgeExpiredVerificationTokens(db: Db, batchSize: number, now: Date, onBatch: (deleted: number) => void): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const rows = await db.verificationToken.findMany({
+      where: { expires: { lte: now } },
+      orderBy: [{ identifier: "asc" }, { token: "asc" }],
+      take: batchSize,
+      select: { identifier: true, token: true },
+    });
+    if (rows.length === 0) return total;
+    const { count } = await db.verificationToken.deleteMany({ where: { expires: { lte: now }, OR: rows } });
+    total += count;
+    onBatch(count);
+    // Deleted rows no longer match the select; stop if none could be deleted so the loop always ends.
+    if (rows.length < batchSize || count === 0) return total;
+  }
+}

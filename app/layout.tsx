@@ -29,6 +29,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
                   {hasPermission(session.user, PERMISSIONS.usersRead) ? (
                     <Link href="/admin" className="text-slate-600 hover:text-slate-900">Admin</Link>
                   ) : null}
+                  <Link href="/account" className="text-slate-600 hover:text-slate-900">Account</Link>
                   <span className="hidden text-slate-400 sm:inline" data-testid="nav-email">{session.user.email}</span>
                   <SignOutButton />
                 </>

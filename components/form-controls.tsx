@@ -59,10 +59,11 @@ export function SubmitButton({ children, pendingText }: { children: React.ReactN
   );
 }
 
-export function FormMessage({ message }: { message?: string }) {
+export function FormMessage({ message, tone = "error" }: { message?: string; tone?: "error" | "success" }) {
   if (!message) return null;
+  const style = tone === "success" ? "border-emerald-200 bg-emerald-50 text-emerald-800" : "border-rose-200 bg-rose-50 text-rose-700";
   return (
-    <p role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-700">
+    <p role={tone === "error" ? "alert" : "status"} className={`rounded-lg border px-3 py-2 text-sm ${style}`}>
       {message}
     </p>
   );

@@ -1,4 +1,5 @@
 import type { Db } from "./db";
+import { revokeUserSessions } from "./session-admin";
 
 // User listings for admins: explicit selects so hashes and tokens can never be included.
 export async function listUsers(db: Db) {
@@ -14,4 +15,18 @@ export async function listUsers(db: Db) {
       _count: { select: { sessions: true } },
     },
   });
+}
+
+/** Enables or disables an account; disabling ends all of its sessions (ASVS 7.4.2). */
+export async function setUserActive(db: Db, userId: string, active: boolean): Promise<boolean> {
+  const { count } = await db.user.updateMany({ where: { id: userId }, data: { active } });
+  if (count && !active) await revokeUserSessions(db, userId);
+  return count > 0;
+}
+
+/** Moves a user to an existing role; returns false for an unknown user or role. */
+export async function setUserRole(db: Db, userId: string, roleName: string): Promise<boolean> {
+  if (!(await db.role.findUnique({ where: { name: roleName }, select: { name: true } }))) return false;
+  const { count } = await db.user.updateMany({ where: { id: userId }, data: { roleName } });
+  return count > 0;
 }

@@ -1,0 +1,27 @@
+"use client";
+
+import { useActionState } from "react";
+import { changePasswordAction } from "@/app/actions/account";
+import { FormMessage, SubmitButton, TextInput } from "@/components/form-controls";
+import { initialFormState } from "@/lib/form-state";
+
+export function ChangePasswordForm() {
+  const [state, action] = useActionState(changePasswordAction, initialFormState);
+  return (
+    <form action={action} className="flex max-w-md flex-col gap-4" noValidate key={state.status === "success" ? state.message : "form"}>
+      <FormMessage message={state.message} tone={state.status === "success" ? "success" : "error"} />
+      <TextInput name="currentPassword" label="Current password" type="password" autoComplete="current-password" errors={state.fieldErrors?.currentPassword} />
+      <TextInput
+        name="newPassword"
+        label="New password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 8 characters, at most 72 bytes."
+        errors={state.fieldErrors?.newPassword}
+      />
+      <TextInput name="confirmPassword" label="Repeat the new password" type="password" autoComplete="new-password" errors={state.fieldErrors?.confirmPassword} />
+      <SubmitButton pendingText="Changing password…">Change password</SubmitButton>
+      <p className="text-xs text-slate-500">Changing your password signs out all your other sessions.</p>
+    </form>
+  );
+}

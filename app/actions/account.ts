@@ -1,0 +1,58 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { signOut } from "@/auth";
+import { changePassword } from "@/lib/account";
+import { requireUser } from "@/lib/dal";
+import { getCurrentSessionId } from "@/lib/current-session";
+import { getDb } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import type { FormState } from "@/lib/form-state";
+import { listActiveSessions, revokeSession, revokeUserSessions } from "@/lib/session-admin";
+
+const text = (formData: FormData, name: string) => {
+  const value = formData.get(name);
+  return typeof value === "string" ? value : "";
+};
+
+export async function changePasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  const { user } = await requireUser();
+  const result = await changePassword(getDb(), {
+    userId: user.id,
+    currentPassword: text(formData, "currentPassword"),
+    newPassword: text(formData, "newPassword"),
+    confirmPassword: text(formData, "confirmPassword"),
+    keepSessionId: await getCurrentSessionId(),
+    cost: getEnv().AUTH_BCRYPT_COST,
+  });
+  if (result.status === "error") return result;
+  revalidatePath("/account/sessions");
+  const others = result.endedSessions === 1 ? "1 other session was" : `${result.endedSessions} other sessions were`;
+  return { status: "success", message: `Password changed. ${others} signed out.` };
+}
+
+const sessionIdSchema = z.string().min(1).max(100);
+
+/** Ends one of the signed-in user's own sessions; ending the current one signs this browser out. */
+export async function revokeOwnSessionAction(formData: FormData): Promise<void> {
+  const { user } = await requireUser();
+  const id = sessionIdSchema.safeParse(formData.get("sessionId"));
+  if (!id.success) return;
+  const db = getDb();
+  const own = (await listActiveSessions(db, { userId: user.id })).some((s) => s.id === id.data);
+  if (!own) return; // not this user's session: change nothing, reveal nothing
+  if (id.data === (await getCurrentSessionId())) {
+    await signOut({ redirectTo: "/login" });
+    return;
+  }
+  await revokeSession(db, id.data);
+  revalidatePath("/account/sessions");
+}
+
+export async function revokeOtherSessionsAction(): Promise<void> {
+  const { user } = await requireUser();
+  const current = await getCurrentSessionId();
+  await revokeUserSessions(getDb(), user.id, current ? { exceptId: current } : {});
+  revalidatePath("/account/sessions");
+}

@@ -1,0 +1,49 @@
+"use server";
+
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { requirePermission } from "@/lib/dal";
+import { getDb } from "@/lib/db";
+import { PERMISSIONS } from "@/lib/permissions";
+import { revokeSession, revokeUserSessions } from "@/lib/session-admin";
+import { setUserActive, setUserRole } from "@/lib/users";
+
+// Admin-only state changes. Each action re-checks its permission through the DAL (server actions are
+// public endpoints) and validates its input; bad input changes nothing.
+const id = z.string().min(1).max(100);
+const field = (formData: FormData, name: string) => formData.get(name);
+
+export async function setUserActiveAction(formData: FormData): Promise<void> {
+  const { user: admin } = await requirePermission(PERMISSIONS.usersWrite);
+  const userId = id.safeParse(field(formData, "userId"));
+  const active = field(formData, "active");
+  if (!userId.success || (active !== "true" && active !== "false")) return;
+  if (userId.data === admin.id && active === "false") return; // never lock yourself out
+  await setUserActive(getDb(), userId.data, active === "true");
+  revalidatePath("/admin");
+}
+
+export async function setUserRoleAction(formData: FormData): Promise<void> {
+  await requirePermission(PERMISSIONS.usersWrite);
+  const userId = id.safeParse(field(formData, "userId"));
+  const role = id.safeParse(field(formData, "role"));
+  if (!userId.success || !role.success) return;
+  await setUserRole(getDb(), userId.data, role.data);
+  revalidatePath("/admin");
+}
+
+export async function revokeUserSessionsAction(formData: FormData): Promise<void> {
+  await requirePermission(PERMISSIONS.sessionsRevoke);
+  const userId = id.safeParse(field(formData, "userId"));
+  if (!userId.success) return;
+  await revokeUserSessions(getDb(), userId.data);
+  revalidatePath("/admin");
+}
+
+export async function revokeSessionAction(formData: FormData): Promise<void> {
+  await requirePermission(PERMISSIONS.sessionsRevoke);
+  const sessionId = id.safeParse(field(formData, "sessionId"));
+  if (!sessionId.success) return;
+  await revokeSession(getDb(), sessionId.data);
+  revalidatePath("/admin");
+}

@@ -1,0 +1,36 @@
+import type { Db } from "./db";
+import { hashPassword, verifyPassword } from "./password";
+import { revokeUserSessions } from "./session-admin";
+import { newPasswordSchema } from "./validation";
+
+export type ChangePasswordResult =
+  | { status: "changed"; endedSessions: number }
+  | { status: "error"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
+
+/**
+ * Changes a password after checking the current one, then ends every other session of the user
+ * (ASVS 7.4.3), keeping only `keepSessionId` (the browser that made the change).
+ */
+export async function changePassword(
+  db: Db,
+  { userId, currentPassword, newPassword, confirmPassword, keepSessionId, cost }: {
+    userId: string;
+    currentPassword: string;
+    newPassword: string;
+    confirmPassword: string;
+    keepSessionId: string | null;
+    cost: number;
+  },
+): Promise<ChangePasswordResult> {
+  const parsed = newPasswordSchema.safeParse(newPassword);
+  if (!parsed.success) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { newPassword: parsed.error.issues.map((i) => i.message) } };
+  if (newPassword !== confirmPassword) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { confirmPassword: ["The passwords do not match."] } };
+
+  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  if (!user?.passwordHash || currentPassword.length > 1024 || !(await verifyPassword(currentPassword, user.passwordHash))) {
+    return { status: "error", message: "Your current password is not correct.", fieldErrors: { currentPassword: ["Your current password is not correct."] } };
+  }
+  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword, cost) } });
+  const ended = await revokeUserSessions(db, userId, keepSessionId ? { exceptId: keepSessionId } : {});
+  return { status: "changed", endedSessions: ended.database + ended.jwt };
+}

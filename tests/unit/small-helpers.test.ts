@@ -1,0 +1,53 @@
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { clientIp } from "../../lib/client-ip";
+import { safeCallbackPath } from "../../lib/safe-redirect";
+import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../../lib/session-token";
+import { readSessionCookie } from "../../lib/auth/session-cookie";
+
+describe("session tokens", () => {
+  it("are 256-bit, base64url, unique and hashed with SHA-256", () => {
+    const tokens = new Set(Array.from({ length: 1000 }, generateSessionToken));
+    expect(tokens.size).toBe(1000);
+    for (const token of tokens) expect(Buffer.from(token, "base64url")).toHaveLength(32);
+    const [token] = tokens;
+    expect(looksLikeSessionToken(token)).toBe(true);
+    expect(hashSessionToken(token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(looksLikeSessionToken("3b241101-e2bb-4255-8caf-4136c566a962")).toBe(false);
+    expect(looksLikeSessionToken(`${token}x`)).toBe(false);
+  });
+});
+
+describe("safeCallbackPath", () => {
+  it("keeps same-site paths and refuses everything else", () => {
+    expect(safeCallbackPath("/admin?x=1")).toBe("/admin?x=1");
+    for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)", undefined, 42]) {
+      expect(safeCallbackPath(bad)).toBe("/dashboard");
+    }
+  });
+});
+
+describe("clientIp", () => {
+  it("takes the entry appended by the nearest trusted proxy", () => {
+    expect(clientIp("1.1.1.1", 0)).toBe("1.1.1.1");
+    expect(clientIp("6.6.6.6, 2.2.2.2", 0)).toBe("2.2.2.2");
+    expect(clientIp("6.6.6.6, 3.3.3.3, 10.0.0.1", 1)).toBe("3.3.3.3");
+    expect(clientIp(null, 0)).toBeNull();
+  });
+});
+
+describe("readSessionCookie", () => {
+  const jar = (cookies: Record<string, string>) => ({ get: (name: string) => (name in cookies ? { value: cookies[name] } : undefined) });
+  it("reads plain, prefixed and chunked cookies", () => {
+    expect(readSessionCookie(jar({ "authjs.session-token": "a" }))).toEqual({ name: "authjs.session-token", value: "a" });
+    expect(readSessionCookie(jar({ "__Host-authjs.session-token": "b" }))?.name).toBe("__Host-authjs.session-token");
+    expect(readSessionCookie(jar({ "authjs.session-token.0": "x", "authjs.session-token.1": "y" }))?.value).toBe("xy");
+    expect(readSessionCookie(jar({}))).toBeNull();
+  });
+});
+
+describe("schemas", () => {
+  it("prisma/postgresql/schema.prisma is generated from prisma/schema.prisma", () => {
+    expect(() => execFileSync(process.execPath, ["scripts/sync-schemas.mjs", "--check"], { stdio: "pipe" })).not.toThrow();
+  });
+});

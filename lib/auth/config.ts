@@ -21,9 +21,11 @@ export function buildAuthConfig(env: Env, db: Db) {
     pages: { signIn: "/login", error: "/login" },
     logger: {
       // A wrong password is an expected outcome, not a server error worth a stack trace in the logs.
+      // Auth.js errors are told apart by `type`: class names are minified in production builds.
       error(error) {
-        if (error.name === "CredentialsSignin") return;
-        console.error(`[auth][error] ${error.name}: ${error.message}`, error.cause ?? "");
+        const type = "type" in error && typeof error.type === "string" ? error.type : error.name;
+        if (type === "CredentialsSignin") return;
+        console.error(`[auth][error] ${type}: ${error.message}`, error.cause ?? "");
       },
     },
     providers: [

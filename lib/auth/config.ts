@@ -25,7 +25,10 @@ export function buildAuthConfig(env: Env, db: Db) {
       error(error) {
         const type = "type" in error && typeof error.type === "string" ? error.type : error.name;
         if (type === "CredentialsSignin") return;
-        console.error(`[auth][error] ${type}: ${error.message}`, error.cause ?? "");
+        // One line per event: a bad cookie (JWTSessionError) is routine noise from the internet, not a crash.
+        const cause = error.cause instanceof Error ? error.cause : (error.cause as { err?: unknown } | undefined)?.err;
+        const detail = cause instanceof Error ? ` (${cause.message})` : "";
+        console.error(`[auth][error] ${type}: ${error.message.split("\n")[0]}${detail}`);
       },
     },
     providers: [

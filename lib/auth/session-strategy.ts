@@ -58,6 +58,36 @@ function isPastAbsoluteLifetime(signedInAt: Date | number, env: StrategyEnv): bo
   return ms + env.AUTH_SESSION_ABSOLUTE_MAX_AGE * 1000 <= Date.now();
 }
 
+export type DatabaseSession = { id: string; expires: Date; lastSeenAt: Date; claims: SessionClaims };
+
+/**
+ * Database mode: the live session for a cookie value, or null. One indexed lookup by token hash with the
+ * user's claims joined; an expired, too old or disabled session is deleted on sight. Used by the adapter
+ * (Auth.js's endpoints) and by the DAL's fast path, so both accept and reject exactly the same cookies.
+ */
+export async function findDatabaseSession(db: Db, env: StrategyEnv, sessionToken: string): Promise<DatabaseSession | null> {
+  if (!looksLikeSessionToken(sessionToken)) return null;
+  const where = { sessionToken: hashSessionToken(sessionToken) };
+  const row = await db.session.findUnique({
+    where,
+    select: { id: true, expires: true, createdAt: true, lastSeenAt: true, user: { select: claimsSelect } },
+  });
+  if (!row) return null;
+  if (row.expires.getTime() <= Date.now() || isPastAbsoluteLifetime(row.createdAt, env) || !row.user.active) {
+    await db.session.deleteMany({ where });
+    return null;
+  }
+  return { id: row.id, expires: row.expires, lastSeenAt: row.lastSeenAt, claims: claimsFromRow(row.user) };
+}
+
+/** Slides a database session's idle expiry, at most every AUTH_SESSION_UPDATE_AGE (as Auth.js does). */
+export async function touchDatabaseSession(db: Db, env: StrategyEnv, session: DatabaseSession): Promise<Date> {
+  if (Date.now() - session.lastSeenAt.getTime() < env.AUTH_SESSION_UPDATE_AGE * 1000) return session.expires;
+  const expires = secondsFromNow(env.AUTH_SESSION_MAX_AGE);
+  await db.session.updateMany({ where: { id: session.id }, data: { expires, lastSeenAt: new Date() } });
+  return expires;
+}
+
 /** The Prisma adapter, with session tokens hashed at rest and the user's claims loaded in the same query. */
 export function hashedTokenAdapter(db: Db, env: StrategyEnv): Adapter {
   const base = PrismaAdapter(db);
@@ -69,18 +99,10 @@ export function hashedTokenAdapter(db: Db, env: StrategyEnv): Adapter {
       return session;
     },
     async getSessionAndUser(sessionToken: string) {
-      if (!looksLikeSessionToken(sessionToken)) return null;
-      const row = await db.session.findUnique({
-        where: byToken(sessionToken),
-        select: { userId: true, expires: true, createdAt: true, user: { select: claimsSelect } },
-      });
-      if (!row) return null;
-      if (row.expires.getTime() <= Date.now() || isPastAbsoluteLifetime(row.createdAt, env) || !row.user.active) {
-        await db.session.deleteMany({ where: byToken(sessionToken) });
-        return null;
-      }
-      const user: AdapterUser = { ...claimsFromRow(row.user), emailVerified: null };
-      return { session: { sessionToken, userId: row.userId, expires: row.expires }, user };
+      const found = await findDatabaseSession(db, env, sessionToken);
+      if (!found) return null;
+      const user: AdapterUser = { ...found.claims, emailVerified: null };
+      return { session: { sessionToken, userId: found.claims.id, expires: found.expires }, user };
     },
     async updateSession({ sessionToken, expires }) {
       // Called by Auth.js at most every updateAge: slide the idle timeout and record activity.
@@ -129,7 +151,7 @@ function claimsFromToken(token: JWT): SessionClaims | null {
   return { id: token.sub, email: token.email, name: token.name ?? null, role: token.role, permissions: token.permissions };
 }
 
-function tokenWithClaims(token: JWT, claims: SessionClaims, sid: string, authTime: number): JWT {
+function tokenWithClaims(token: JWT, claims: SessionClaims, sid: string, authTime: number, checkedAt: number): JWT {
   return {
     sub: claims.id,
     email: claims.email,
@@ -138,33 +160,69 @@ function tokenWithClaims(token: JWT, claims: SessionClaims, sid: string, authTim
     permissions: claims.permissions,
     sid,
     authTime,
-    claimsCheckedAt: nowSeconds(),
+    claimsCheckedAt: checkedAt,
     iat: token.iat,
     exp: token.exp,
     jti: token.jti,
   };
 }
 
-/** JWT mode, on every request past the recheck window: is the session still valid, and what are the claims now? */
-async function recheckJwt(db: Db, env: StrategyEnv, token: JWT): Promise<JWT | null> {
+type JwtCheck = { checkedAt: number; claims: SessionClaims | null };
+
+// Recheck results per session id, shared by Auth.js's jwt callback and the DAL's fast path, so one instance
+// asks the database about a JWT session at most once per AUTH_JWT_RECHECK_SECONDS even when no new cookie can
+// be written (Server Components cannot set cookies). Bounded: the oldest entries go first.
+const JWT_CHECK_CACHE_LIMIT = 10_000;
+const globalForChecks = globalThis as unknown as { __jwtChecks?: Map<string, JwtCheck> };
+const jwtChecks = (globalForChecks.__jwtChecks ??= new Map());
+
+function rememberCheck(sid: string, check: JwtCheck) {
+  jwtChecks.delete(sid);
+  jwtChecks.set(sid, check);
+  if (jwtChecks.size > JWT_CHECK_CACHE_LIMIT) jwtChecks.delete(jwtChecks.keys().next().value!);
+}
+
+/** Forget cached JWT rechecks (tests that change rows behind the app's back in the same process). */
+export function clearJwtCheckCache() {
+  jwtChecks.clear();
+}
+
+/**
+ * JWT mode: the claims a decrypted token stands for right now, or null when the session must be rejected
+ * (not issued by this app, past its absolute lifetime, revoked, expired, or the user disabled).
+ * Within AUTH_JWT_RECHECK_SECONDS of the last check the token's own claims are used without the database.
+ */
+export async function checkJwtSession(db: Db, env: StrategyEnv, token: JWT): Promise<{ claims: SessionClaims; checkedAt: number } | null> {
   const { sid, authTime } = token;
-  if (typeof sid !== "string" || typeof authTime !== "number") return null; // not issued by this app
+  if (typeof sid !== "string" || typeof authTime !== "number") return null;
   if (isPastAbsoluteLifetime(authTime, env)) {
     await db.jwtSession.deleteMany({ where: { id: sid } });
     return null;
   }
-  const checkedAt = typeof token.claimsCheckedAt === "number" ? token.claimsCheckedAt : 0;
-  if (nowSeconds() - checkedAt < env.AUTH_JWT_RECHECK_SECONDS) return token; // stateless fast path
+  const now = nowSeconds();
+  const fresh = (checkedAt: number) => now - checkedAt < env.AUTH_JWT_RECHECK_SECONDS;
+  const tokenCheckedAt = typeof token.claimsCheckedAt === "number" ? token.claimsCheckedAt : 0;
+  const cached = jwtChecks.get(sid);
+  if (cached && cached.checkedAt >= tokenCheckedAt && fresh(cached.checkedAt)) {
+    return cached.claims ? { claims: cached.claims, checkedAt: cached.checkedAt } : null;
+  }
+  if (fresh(tokenCheckedAt)) {
+    const claims = claimsFromToken(token);
+    return claims ? { claims, checkedAt: tokenCheckedAt } : null;
+  }
 
   const row = await db.jwtSession.findUnique({ where: { id: sid }, select: { expires: true, lastSeenAt: true, user: { select: claimsSelect } } });
   if (!row || row.expires.getTime() <= Date.now() || !row.user.active) {
     await db.jwtSession.deleteMany({ where: { id: sid } });
-    return null; // revoked, expired or disabled: Auth.js clears the cookie
+    rememberCheck(sid, { checkedAt: now, claims: null });
+    return null; // revoked, expired or disabled
   }
   if (Date.now() - row.lastSeenAt.getTime() >= env.AUTH_SESSION_UPDATE_AGE * 1000) {
     await db.jwtSession.update({ where: { id: sid }, data: { lastSeenAt: new Date(), expires: secondsFromNow(env.AUTH_SESSION_MAX_AGE) } });
   }
-  return tokenWithClaims(token, claimsFromRow(row.user), sid, authTime);
+  const claims = claimsFromRow(row.user);
+  rememberCheck(sid, { checkedAt: now, claims });
+  return { claims, checkedAt: now };
 }
 
 /** The strategy-dependent part of the Auth.js config. */
@@ -197,9 +255,12 @@ export function sessionStrategyConfig(env: StrategyEnv, db: Db) {
           // database mode only needs `sub` (encode() turns it into a Session row).
           if (database) return { sub: claims.id };
           const sid = await createJwtSession(db, claims.id, env.AUTH_SESSION_MAX_AGE);
-          return tokenWithClaims(token, claims, sid, nowSeconds());
+          return tokenWithClaims(token, claims, sid, nowSeconds(), nowSeconds());
         }
-        return database ? token : recheckJwt(db, env, token);
+        if (database) return token;
+        const checked = await checkJwtSession(db, env, token);
+        // null clears the cookie; otherwise the re-issued cookie carries the current claims.
+        return checked ? tokenWithClaims(token, checked.claims, token.sid!, token.authTime!, checked.checkedAt) : null;
       },
       async session(params) {
         if (database) {

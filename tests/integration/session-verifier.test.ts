@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { encode, decode } from "next-auth/jwt";
+import { createSessionVerifier } from "../../lib/auth/session-verifier";
+import { clearJwtCheckCache } from "../../lib/auth/session-strategy";
+import { AuthClient } from "../support/auth-client";
+import { createTestContext, TEST_SECRET, type TestContext } from "../support/test-env";
+import { createUser } from "../support/users";
+
+// The DAL's fast path must accept and reject exactly the cookies Auth.js's own session endpoint does.
+const NAME = "authjs.session-token";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.each(["database", "jwt"] as const)("fast session check agrees with Auth.js, %s strategy", (strategy) => {
+  let ctx: TestContext;
+  let userId: string;
+  const password = "correct-horse-battery";
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ AUTH_SESSION_STRATEGY: strategy, AUTH_JWT_RECHECK_SECONDS: "1", AUTH_SESSION_ABSOLUTE_MAX_AGE: "7200" });
+    userId = (await createUser(ctx.db, { email: "fast@example.com", password, role: "admin" })).id;
+  });
+  afterAll(() => ctx.cleanup());
+
+  async function freshCookie(): Promise<string> {
+    const client = new AuthClient(ctx.env, ctx.db);
+    await client.signIn("fast@example.com", password);
+    return client.sessionCookie()!;
+  }
+
+  /** Verifier first (read-only decision), then Auth.js on the same cookie; both must agree. */
+  async function bothSay(cookie: string): Promise<"accepted" | "rejected"> {
+    const verify = createSessionVerifier(ctx.env, ctx.db);
+    const fast = await verify({ name: NAME, value: cookie });
+    const client = new AuthClient(ctx.env, ctx.db);
+    client.cookies.set(NAME, cookie);
+    const official = await client.session();
+    expect(fast === null).toBe(official === null);
+    if (fast && official) expect(fast.session.user).toEqual(official.user);
+    return fast ? "accepted" : "rejected";
+  }
+
+  it("a fresh session: accepted with identical claims", async () => {
+    expect(await bothSay(await freshCookie())).toBe("accepted");
+  });
+
+  it("garbage, truncated, tampered and oversized cookies: rejected", async () => {
+    const good = await freshCookie();
+    const flipped = good.slice(0, 20) + (good[20] === "A" ? "B" : "A") + good.slice(21);
+    for (const bad of ["", "x", "null", good.slice(0, -3), flipped, good + "A", "A".repeat(20_000), "3b241101-e2bb-4255-8caf-4136c566a962"]) {
+      expect(await bothSay(bad)).toBe("rejected");
+    }
+  });
+
+  it("expired, past the absolute lifetime, revoked or disabled: rejected", async () => {
+    if (strategy === "database") {
+      let cookie = await freshCookie();
+      await ctx.db.session.updateMany({ where: { userId }, data: { expires: new Date(Date.now() - 1000) } });
+      expect(await bothSay(cookie)).toBe("rejected");
+
+      cookie = await freshCookie();
+      await ctx.db.session.updateMany({ where: { userId }, data: { createdAt: new Date(Date.now() - 7201_000) } });
+      expect(await bothSay(cookie)).toBe("rejected");
+
+      cookie = await freshCookie();
+      await ctx.db.session.deleteMany({ where: { userId } });
+      expect(await bothSay(cookie)).toBe("rejected");
+    } else {
+      const cookie = await freshCookie();
+      const token = (await decode({ token: cookie, secret: TEST_SECRET, salt: NAME }))!;
+      const expired = await encode({ token, maxAge: -20, secret: TEST_SECRET, salt: NAME });
+      expect(await bothSay(expired)).toBe("rejected");
+      const tooOld = await encode({ token: { ...token, authTime: Math.floor(Date.now() / 1000) - 7201 }, secret: TEST_SECRET, salt: NAME });
+      expect(await bothSay(tooOld)).toBe("rejected");
+      const wrongKey = await encode({ token, secret: "some-other-secret-that-is-long-enough-0123456789", salt: NAME });
+      expect(await bothSay(wrongKey)).toBe("rejected");
+
+      const revoked = await freshCookie();
+      await ctx.db.jwtSession.deleteMany({ where: { userId } });
+      await sleep(1100); // past the recheck window: both must now ask the database
+      expect(await bothSay(revoked)).toBe("rejected");
+    }
+    const disabledCookie = await freshCookie();
+    await ctx.db.user.update({ where: { id: userId }, data: { active: false } });
+    try {
+      clearJwtCheckCache();
+      if (strategy === "jwt") await sleep(1100);
+      expect(await bothSay(disabledCookie)).toBe("rejected");
+    } finally {
+      await ctx.db.user.update({ where: { id: userId }, data: { active: true } });
+    }
+  });
+
+  it("a role change: both see the new role (JWT: after the recheck window)", async () => {
+    const cookie = await freshCookie();
+    await ctx.db.user.update({ where: { id: userId }, data: { roleName: "user" } });
+    try {
+      if (strategy === "jwt") await sleep(1100);
+      const verify = createSessionVerifier(ctx.env, ctx.db);
+      expect((await verify({ name: NAME, value: cookie }))?.session.user.role).toBe("user");
+      expect(await bothSay(cookie)).toBe("accepted");
+    } finally {
+      await ctx.db.user.update({ where: { id: userId }, data: { roleName: "admin" } });
+    }
+  });
+});

@@ -31,20 +31,28 @@ export async function seedRolesAndPermissions(db: Db): Promise<void> {
   }
 }
 
-/** Roles, permissions and the two demo users. Existing users are left as they are. */
-export async function seed(db: Db, options: SeedOptions): Promise<{ created: string[] }> {
-  const accounts = [
+function seedAccounts(options: SeedOptions) {
+  return [
     { ...DEMO_USERS.admin, ...stripEmpty(options.admin) },
     { ...DEMO_USERS.user, ...stripEmpty(options.user) },
   ];
-  if (options.production) {
-    const defaults = accounts.filter((a) => a.password === DEMO_USERS.admin.password || a.password === DEMO_USERS.user.password);
-    if (defaults.length) {
-      throw new Error(
-        `Refusing to seed ${defaults.map((a) => a.email).join(", ")} with the published demo password in production: set SEED_ADMIN_PASSWORD and SEED_USER_PASSWORD.`,
-      );
-    }
+}
+
+/** Throws when seeding would give a production account a published demo password (checked before any write). */
+export function assertSeedAllowed(options: SeedOptions): void {
+  if (!options.production) return;
+  const defaults = seedAccounts(options).filter((a) => a.password === DEMO_USERS.admin.password || a.password === DEMO_USERS.user.password);
+  if (defaults.length) {
+    throw new Error(
+      `Refusing to seed ${defaults.map((a) => a.email).join(", ")} with the published demo password in production: set SEED_ADMIN_PASSWORD and SEED_USER_PASSWORD.`,
+    );
   }
+}
+
+/** Roles, permissions and the two demo users. Existing users are left as they are. */
+export async function seed(db: Db, options: SeedOptions): Promise<{ created: string[] }> {
+  assertSeedAllowed(options);
+  const accounts = seedAccounts(options);
   await seedRolesAndPermissions(db);
   const created: string[] = [];
   for (const account of accounts) {

@@ -76,12 +76,16 @@ export async function revokeSession(db: Db, id: string): Promise<SessionKind | n
   return jwt.count > 0 ? "jwt" : null;
 }
 
-/** Ends all of a user's sessions (except `exceptId`, e.g. the admin's own); returns how many. */
-export async function revokeUserSessions(db: Db, userId: string, { exceptId }: { exceptId?: string } = {}): Promise<number> {
+/** Ends all of a user's sessions (except `exceptId`, e.g. the admin's own); returns how many of each kind. */
+export async function revokeUserSessions(
+  db: Db,
+  userId: string,
+  { exceptId }: { exceptId?: string } = {},
+): Promise<Record<SessionKind, number>> {
   const where = { userId, ...(exceptId ? { id: { not: exceptId } } : {}) };
   const database = await db.session.deleteMany({ where });
   const jwt = await db.jwtSession.deleteMany({ where });
-  return database.count + jwt.count;
+  return { database: database.count, jwt: jwt.count };
 }
 
 export type PurgeResult = { sessions: number; jwtSessions: number; verificationTokens: number };

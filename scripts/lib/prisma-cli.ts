@@ -1,4 +1,5 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { constants as osConstants } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "./env-file";
 
@@ -26,4 +27,23 @@ export async function runScript(main: () => Promise<void>): Promise<void> {
     }
     process.exitCode = 1;
   }
+}
+
+/**
+ * Runs a long-lived Prisma CLI command (e.g. `studio`) and resolves with its exit code. Termination signals
+ * sent to this script are passed on, so stopping the script by its PID also stops Prisma.
+ */
+export function runPrismaUntilExit(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const bin = join(projectRoot, "node_modules", "prisma", "build", "index.js");
+  const child = spawn(process.execPath, [bin, ...args], { cwd: projectRoot, env, stdio: "inherit" });
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  for (const signal of signals) process.on(signal, forward);
+  return new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (code, signal) => {
+      for (const s of signals) process.off(s, forward);
+      resolve(code ?? (signal ? 128 + (osConstants.signals[signal] ?? 0) : 1));
+    });
+  });
 }

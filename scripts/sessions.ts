@@ -1,0 +1,120 @@
+// npm run sessions -- list [--user <email>] | revoke <sessionId> | revoke --user <email> | purge-expired [--batch-size <n>]
+// Operator view of signed-in sessions (both strategies' tables), for when the admin pages are not reachable.
+import { loadEnvFile } from "./lib/env-file";
+import { parseCliArgs } from "./lib/args";
+import { runScript, ScriptError } from "./lib/prisma-cli";
+import { formatTable } from "./lib/table";
+import { getEnv } from "../lib/env";
+import { getDb, type Db } from "../lib/db";
+import { emailSchema } from "../lib/validation";
+import { listActiveSessions, purgeExpiredSessions, revokeSession, revokeUserSessions, type SessionSummary } from "../lib/session-admin";
+import { purgeStaleThrottles } from "../lib/auth/sign-in-throttle";
+
+const USAGE = `Usage:
+  npm run sessions -- list [--user <email>]        active sessions, most recently used first
+  npm run sessions -- revoke <sessionId>           end one session
+  npm run sessions -- revoke --user <email>        end all of a user's sessions
+  npm run sessions -- purge-expired [--batch-size <n>]
+                                                   delete expired sessions, verification tokens and stale sign-in counters`;
+
+const options = {
+  user: { type: "string" },
+  "batch-size": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+runScript(async () => {
+  const { values, positionals } = parseCliArgs({ options, allowPositionals: true }, USAGE);
+  const [command, ...rest] = positionals;
+  if (values.help || command === "help") {
+    console.log(USAGE);
+    return;
+  }
+  if (!command) throw new ScriptError(`Missing command.\n\n${USAGE}`);
+  if (!["list", "revoke", "purge-expired"].includes(command)) throw new ScriptError(`Unknown command "${command}".\n\n${USAGE}`);
+
+  await loadEnvFile();
+  const env = getEnv();
+  const db = getDb();
+  const lifetime = { absoluteMaxAgeSeconds: env.AUTH_SESSION_ABSOLUTE_MAX_AGE };
+  try {
+    if (command === "list") {
+      if (rest.length) throw new ScriptError(`"list" takes no arguments besides --user.\n\n${USAGE}`);
+      const user = values.user === undefined ? undefined : await findUser(db, values.user);
+      printSessions(await listActiveSessions(db, { ...lifetime, userId: user?.id }), user?.email);
+    } else if (command === "revoke") {
+      await revoke(db, rest, values.user, env.AUTH_JWT_RECHECK_SECONDS);
+    } else {
+      if (rest.length || values.user !== undefined) throw new ScriptError(`"purge-expired" takes only --batch-size.\n\n${USAGE}`);
+      const batchSize = values["batch-size"] === undefined ? undefined : positiveInteger(values["batch-size"]);
+      const purged = await purgeExpiredSessions(db, { ...lifetime, batchSize });
+      const throttles = await purgeStaleThrottles(db, {
+        maxFailures: env.AUTH_SIGNIN_MAX_FAILURES,
+        windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS,
+        lockoutSeconds: env.AUTH_SIGNIN_LOCKOUT_SECONDS,
+      });
+      console.log(
+        `Deleted ${purged.sessions} expired database session(s), ${purged.jwtSessions} expired JWT session record(s), ` +
+          `${purged.verificationTokens} expired verification token(s) and ${throttles} stale sign-in counter(s).`,
+      );
+    }
+  } finally {
+    await db.$disconnect();
+  }
+});
+
+async function findUser(db: Db, rawEmail: string) {
+  const parsed = emailSchema.safeParse(rawEmail);
+  if (!parsed.success) throw new ScriptError(`--user: ${parsed.error.issues[0].message} (got "${rawEmail}").`);
+  const user = await db.user.findUnique({ where: { email: parsed.data }, select: { id: true, email: true } });
+  if (!user) throw new ScriptError(`No user with email ${parsed.data}.`);
+  return user;
+}
+
+async function revoke(db: Db, ids: string[], email: string | undefined, recheckSeconds: number) {
+  if (email !== undefined) {
+    if (ids.length) throw new ScriptError(`Give either a session id or --user, not both.\n\n${USAGE}`);
+    const user = await findUser(db, email);
+    const revoked = await revokeUserSessions(db, user.id);
+    console.log(
+      `Revoked ${revoked.database + revoked.jwt} session(s) of ${user.email} (${revoked.database} database, ${revoked.jwt} JWT).` +
+        (revoked.jwt ? jwtNote(recheckSeconds) : ""),
+    );
+    return;
+  }
+  if (ids.length !== 1) throw new ScriptError(`"revoke" needs exactly one session id (or --user <email>).\n\n${USAGE}`);
+  const kind = await revokeSession(db, ids[0]);
+  if (!kind) throw new ScriptError(`No session with id ${ids[0]} (see \`npm run sessions -- list\`).`);
+  console.log(`Revoked ${kind === "jwt" ? "JWT" : "database"} session ${ids[0]}.${kind === "jwt" ? jwtNote(recheckSeconds) : ""}`);
+}
+
+// A JWT cookie stays valid until the app next re-checks its session record.
+const jwtNote = (seconds: number) => ` JWT sessions end at their next check, within ${seconds} s.`;
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ScriptError(`--batch-size must be a positive integer, got "${value}".`);
+  return n;
+}
+
+const formatDate = (date: Date) => `${date.toISOString().slice(0, 16).replace("T", " ")}Z`;
+const truncate = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+function printSessions(sessions: SessionSummary[], email?: string) {
+  if (sessions.length === 0) {
+    console.log(email ? `No active sessions for ${email}.` : "No active sessions.");
+    return;
+  }
+  const rows = sessions.map((s) => [
+    s.id,
+    s.kind,
+    s.userEmail,
+    formatDate(s.createdAt),
+    formatDate(s.lastSeenAt),
+    formatDate(s.expires),
+    s.ip ?? "-",
+    truncate(s.userAgent ?? "-", 50),
+  ]);
+  console.log(formatTable(["ID", "KIND", "USER", "CREATED", "LAST SEEN", "EXPIRES", "IP", "USER AGENT"], rows));
+  console.log(`\n${sessions.length} active session(s).`);
+}

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { listActiveSessions, purgeExpiredSessions, revokeSession, revokeUserSessions } from "../../lib/session-admin";
+import { createTestContext, type TestContext } from "../support/test-env";
+import { createUser } from "../support/users";
+
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+const WEEK_SECONDS = 7 * 24 * 60 * 60;
+const at = (offsetMs: number) => new Date(Date.now() + offsetMs);
+
+describe("session administration", () => {
+  let ctx: TestContext;
+  let alice: string;
+  let bob: string;
+  let carol: string;
+
+  beforeAll(async () => {
+    ctx = await createTestContext();
+    alice = (await createUser(ctx.db, { email: "alice@example.com", role: "admin" })).id;
+    bob = (await createUser(ctx.db, { email: "bob@example.com" })).id;
+    carol = (await createUser(ctx.db, { email: "carol@example.com" })).id;
+    await ctx.db.user.update({ where: { id: carol }, data: { active: false } });
+  });
+  afterAll(() => ctx.cleanup());
+
+  beforeEach(async () => {
+    await ctx.db.session.deleteMany();
+    await ctx.db.jwtSession.deleteMany();
+    await ctx.db.verificationToken.deleteMany();
+  });
+
+  async function databaseSession(id: string, userId: string, data: { expires?: Date; createdAt?: Date; lastSeenAt?: Date } = {}) {
+    await ctx.db.session.create({
+      data: { id, sessionToken: `hash-of-${id}`, userId, expires: at(DAY), userAgent: `agent ${id}`, ip: "10.0.0.1", ...data },
+    });
+  }
+  async function jwtSession(id: string, userId: string, data: { expires?: Date; createdAt?: Date; lastSeenAt?: Date } = {}) {
+    await ctx.db.jwtSession.create({ data: { id, userId, expires: at(DAY), ...data } });
+  }
+
+  it("lists sessions that would still authenticate, of both strategies, newest activity first, without token hashes", async () => {
+    await databaseSession("a-db", alice, { lastSeenAt: at(-3 * HOUR) });
+    await jwtSession("a-jwt", alice, { lastSeenAt: at(-1 * HOUR) });
+    await databaseSession("a-expired", alice, { expires: at(-1000) });
+    await jwtSession("a-jwt-expired", alice, { expires: at(-1000) });
+    await databaseSession("b-old", bob, { createdAt: at(-8 * DAY), lastSeenAt: at(-2 * HOUR) });
+    await databaseSession("c-disabled", carol);
+
+    const withoutLifetime = await listActiveSessions(ctx.db);
+    expect(withoutLifetime.map((s) => s.id)).toEqual(["a-jwt", "b-old", "a-db"]);
+
+    const sessions = await listActiveSessions(ctx.db, { absoluteMaxAgeSeconds: WEEK_SECONDS });
+    expect(sessions.map((s) => [s.id, s.kind, s.userEmail])).toEqual([
+      ["a-jwt", "jwt", "alice@example.com"],
+      ["a-db", "database", "alice@example.com"],
+    ]);
+    expect(Object.keys(sessions[1]).sort()).toEqual(["createdAt", "expires", "id", "ip", "kind", "lastSeenAt", "userAgent", "userEmail", "userId"]);
+    expect(sessions[1]).toMatchObject({ userId: alice, userAgent: "agent a-db", ip: "10.0.0.1" });
+    expect(JSON.stringify(withoutLifetime)).not.toContain("hash-of-");
+
+    expect((await listActiveSessions(ctx.db, { userId: bob })).map((s) => s.id)).toEqual(["b-old"]);
+    expect(await listActiveSessions(ctx.db, { userId: carol })).toEqual([]);
+  });
+
+  it("revokes one session of either kind by id, and reports unknown ids", async () => {
+    await databaseSession("a-db", alice);
+    await jwtSession("a-jwt", alice);
+    await databaseSession("b-db", bob);
+
+    expect(await revokeSession(ctx.db, "a-db")).toBe("database");
+    expect(await revokeSession(ctx.db, "a-jwt")).toBe("jwt");
+    expect(await revokeSession(ctx.db, "a-db")).toBeNull();
+    expect(await revokeSession(ctx.db, "no-such-session")).toBeNull();
+    expect(await ctx.db.session.findMany({ select: { id: true } })).toEqual([{ id: "b-db" }]);
+    expect(await ctx.db.jwtSession.count()).toBe(0);
+  });
+
+  it("revokes all of a user's sessions, optionally keeping one", async () => {
+    await databaseSession("a-1", alice);
+    await databaseSession("a-2", alice);
+    await jwtSession("a-jwt", alice);
+    await databaseSession("b-1", bob);
+
+    expect(await revokeUserSessions(ctx.db, alice, { exceptId: "a-2" })).toEqual({ database: 1, jwt: 1 });
+    expect((await ctx.db.session.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id)).toEqual(["a-2", "b-1"]);
+
+    expect(await revokeUserSessions(ctx.db, alice)).toEqual({ database: 1, jwt: 0 });
+    expect((await ctx.db.session.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["b-1"]);
+  });
+
+  it("purges 2,500 expired sessions in batches and leaves active ones alone", async () => {
+    const expired = Array.from({ length: 2500 }, (_, i) => ({
+      id: `expired-${String(i).padStart(4, "0")}`,
+      sessionToken: `expired-hash-${i}`,
+      userId: i % 2 ? alice : bob,
+      expires: at(-DAY - i * 1000),
+    }));
+    for (let i = 0; i < expired.length; i += 500) await ctx.db.session.createMany({ data: expired.slice(i, i + 500) });
+    await ctx.db.jwtSession.createMany({
+      data: Array.from({ length: 150 }, (_, i) => ({ id: `expired-jwt-${i}`, userId: alice, expires: at(-HOUR) })),
+    });
+    await ctx.db.verificationToken.createMany({
+      data: [
+        { identifier: "alice@example.com", token: "old-1", expires: at(-HOUR) },
+        { identifier: "bob@example.com", token: "old-2", expires: at(-HOUR) },
+        { identifier: "bob@example.com", token: "fresh", expires: at(HOUR) },
+      ],
+    });
+    await databaseSession("active-1", alice);
+    await databaseSession("active-2", bob, { expires: at(1000 * 60) });
+    await jwtSession("active-jwt", alice);
+
+    const batches: [string, number][] = [];
+    const result = await purgeExpiredSessions(ctx.db, { batchSize: 1000, onBatch: (table, deleted) => batches.push([table, deleted]) });
+
+    expect(result).toEqual({ sessions: 2500, jwtSessions: 150, verificationTokens: 2 });
+    expect(batches).toEqual([
+      ["sessions", 1000],
+      ["sessions", 1000],
+      ["sessions", 500],
+      ["jwtSessions", 150],
+      ["verificationTokens", 2],
+    ]);
+    expect((await ctx.db.session.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id)).toEqual(["active-1", "active-2"]);
+    expect((await ctx.db.jwtSession.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["active-jwt"]);
+    expect(await ctx.db.verificationToken.findMany({ select: { token: true } })).toEqual([{ token: "fresh" }]);
+
+    expect(await purgeExpiredSessions(ctx.db)).toEqual({ sessions: 0, jwtSessions: 0, verificationTokens: 0 });
+  });
+
+  it("also purges sessions past the absolute lifetime when given one, and handles batches that end exactly", async () => {
+    await databaseSession("old", alice, { createdAt: at(-8 * DAY) });
+    await jwtSession("old-jwt", alice, { createdAt: at(-8 * DAY) });
+    await databaseSession("expired", bob, { expires: at(-1000) });
+    await databaseSession("fresh", bob);
+
+    expect(await purgeExpiredSessions(ctx.db)).toEqual({ sessions: 1, jwtSessions: 0, verificationTokens: 0 });
+    const batches: number[] = [];
+    const result = await purgeExpiredSessions(ctx.db, {
+      absoluteMaxAgeSeconds: WEEK_SECONDS,
+      batchSize: 1,
+      onBatch: (table, deleted) => table === "sessions" && batches.push(deleted),
+    });
+    expect(result).toEqual({ sessions: 1, jwtSessions: 1, verificationTokens: 0 });
+    expect(batches).toEqual([1]);
+    expect((await ctx.db.session.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["fresh"]);
+  });
+
+  it("refuses a batch size that is not a positive integer", async () => {
+    await expect(purgeExpiredSessions(ctx.db, { batchSize: 0 })).rejects.toThrow(RangeError);
+    await expect(purgeExpiredSessions(ctx.db, { batchSize: 2.5 })).rejects.toThrow(/positive integer/);
+  });
+});

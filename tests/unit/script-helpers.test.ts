@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { describeDatabase, sqliteFilePath, studioDatabaseUrl } from "../../scripts/lib/database-target";
+import { applyHiddenInput, type HiddenInput } from "../../scripts/lib/prompt";
+import { formatTable } from "../../scripts/lib/table";
+
+const typing = (value = ""): HiddenInput => ({ value, state: "typing" });
+const type = (...chunks: string[]) => chunks.reduce(applyHiddenInput, typing());
+
+describe("hidden password input", () => {
+  it("collects characters until Enter, across chunks", () => {
+    expect(type("hunt", "er2", "\r")).toEqual({ value: "hunter2", state: "done" });
+    expect(type("pässwörd🔑\n")).toEqual({ value: "pässwörd🔑", state: "done" });
+  });
+
+  it("handles backspace (also on multi-unit characters) and ignores escape sequences and control keys", () => {
+    expect(type("abc\u007f\u007fd\r")).toEqual({ value: "ad", state: "done" });
+    expect(type("a🔑\u007f\r")).toEqual({ value: "a", state: "done" });
+    expect(type("ab\u001b[Acd", "\u001b[1;5D", "\u0001e\r")).toEqual({ value: "abcde", state: "done" });
+  });
+
+  it("cancels on Ctrl-C, and on Ctrl-D only when nothing was typed", () => {
+    expect(type("secret\u0003")).toEqual({ value: "", state: "cancelled" });
+    expect(type("\u0004")).toEqual({ value: "", state: "cancelled" });
+    expect(type("ab\u0004c\r")).toEqual({ value: "abc", state: "done" });
+  });
+});
+
+describe("database targets", () => {
+  const root = "/srv/app";
+
+  it("resolves SQLite URLs against the project root", () => {
+    expect(sqliteFilePath("file:./prisma/dev.db", root)).toBe("/srv/app/prisma/dev.db");
+    expect(sqliteFilePath("file:dev.db", root)).toBe("/srv/app/dev.db");
+    expect(sqliteFilePath("file:/var/data/app.db", root)).toBe("/var/data/app.db");
+    expect(sqliteFilePath("file:///var/data/app.db?mode=rw", root)).toBe("/var/data/app.db");
+  });
+
+  it("gives Prisma Studio absolute file:// URLs and leaves PostgreSQL URLs alone", () => {
+    expect(studioDatabaseUrl("file:./prisma/dev.db", root)).toBe("file:///srv/app/prisma/dev.db");
+    expect(studioDatabaseUrl("file:/var/data/app.db", root)).toBe("file:///var/data/app.db");
+    const pg = "postgresql://app:s3cret@db.internal:5432/app?schema=public";
+    expect(studioDatabaseUrl(pg, root)).toBe(pg);
+  });
+
+  it("describes a database without its credentials", () => {
+    expect(describeDatabase("file:./prisma/dev.db", root)).toBe("SQLite file /srv/app/prisma/dev.db");
+    const description = describeDatabase("postgresql://app:s3cret@db.internal:5432/app", root);
+    expect(description).toBe('PostgreSQL database "app" on db.internal:5432');
+    expect(description).not.toContain("s3cret");
+  });
+});
+
+describe("formatTable", () => {
+  it("pads every column but the last to its widest cell", () => {
+    expect(formatTable(["ID", "USER"], [["a", "alice@example.com"], ["long-id", "-"]])).toBe(
+      ["ID       USER", "-------  -----------------", "a        alice@example.com", "long-id  -"].join("\n"),
+    );
+  });
+});

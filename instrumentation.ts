@@ -1,7 +1,9 @@
-// Runs once when the server starts (Node.js runtime only): validate the environment before serving.
+// Runs once when the server starts (Node.js runtime only): validate the environment and the database schema
+// before serving.
 export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { checkEnvironmentAtStartup } = await import("./lib/startup-check");
+    const { checkDatabaseAtStartup, checkEnvironmentAtStartup } = await import("./lib/startup-check");
     checkEnvironmentAtStartup();
+    await checkDatabaseAtStartup();
   }
 }

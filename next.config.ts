@@ -1,4 +1,6 @@
 import type { NextConfig } from "next";
+import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_BUILD } from "next/constants";
+import { assertGeneratedClients } from "./lib/generated-clients";
 
 const nextConfig: NextConfig = {
   // Native / pooled database drivers stay as Node modules instead of being bundled.
@@ -10,4 +12,8 @@ const nextConfig: NextConfig = {
   distDir: process.env.NEXT_DIST_DIR || ".next",
 };
 
-export default nextConfig;
+export default function config(phase: string): NextConfig {
+  // The Prisma clients are compiled in when building or developing; `next start` runs the compiled copy.
+  if (phase === PHASE_PRODUCTION_BUILD || phase === PHASE_DEVELOPMENT_SERVER) assertGeneratedClients(process.cwd());
+  return nextConfig;
+}

@@ -1,6 +1,6 @@
 import { getDb } from "./db";
 import { EnvError, getEnv } from "./env";
-import { describeMigrationStatus, migrationStatus } from "./migration-status";
+import { describeMigrationStatus, migrationStatus, type MigrationStatus } from "./migration-status";
 
 /** Refuse to start with a bad environment, naming the variable, instead of failing on the first request. */
 export function checkEnvironmentAtStartup(): void {
@@ -35,7 +35,7 @@ export async function checkDatabaseAtStartup(): Promise<void> {
   // `next build` may load instrumentation while prerendering; the schema is checked where it is served.
   if (process.env.NEXT_PHASE === "phase-production-build") return;
   const env = getEnv();
-  let status;
+  let status: MigrationStatus;
   try {
     status = await withTimeout(migrationStatus(getDb(), env.databaseProvider, process.cwd()), SCHEMA_CHECK_TIMEOUT_MS);
   } catch (error) {

@@ -92,3 +92,23 @@ export async function cloneTemplate(template: Pick<Template, "provider" | "url">
     drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+/** A database with no tables at all (as if `npm run db:migrate` was never run). */
+export async function createEmptyDatabase(provider: DatabaseProvider): Promise<TestDatabase> {
+  if (provider === "sqlite") {
+    mkdirSync(tmpDir, { recursive: true });
+    const path = join(tmpDir, `${uniqueName("empty")}.db`);
+    return {
+      url: `file:${path}`,
+      drop: async () => {
+        for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(path + suffix, { force: true });
+      },
+    };
+  }
+  const name = uniqueName("starter_empty");
+  await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
+  return {
+    url: postgresUrlFor(name),
+    drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}

@@ -3,18 +3,42 @@ import { cache } from "react";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import type { Session } from "next-auth";
-import { auth } from "@/auth";
 import { currentSessionCookie } from "./auth/session-cookie";
-import { checkDatabase } from "./health";
+import { createSessionVerifier, type VerifiedSession } from "./auth/session-verifier";
+import { getDb } from "./db";
+import { getEnv } from "./env";
 import { hasPermission, type Permission } from "./permissions";
 
 // The data-access layer: the only place pages, server actions and route handlers get the current user.
 // proxy.ts only redirects visitors without a cookie; every real decision is made here.
 
-/** The current session, verified once per request (database lookup or JWT decryption), or null. */
+let verifier: ReturnType<typeof createSessionVerifier> | undefined;
+
+/**
+ * The request's session check, run once per request: the session, null (signed out: no, invalid, expired or
+ * revoked cookie), or "unavailable" when the database did not answer. Auth.js's auth() would turn a database
+ * error into "no session" and send a signed-in user to /login during an outage; this keeps them apart.
+ */
+const checkSession = cache(async (): Promise<VerifiedSession | null | "unavailable"> => {
+  verifier ??= createSessionVerifier(getEnv(), getDb());
+  try {
+    return await verifier(await currentSessionCookie());
+  } catch (error) {
+    console.error(`[auth] session check failed: ${(error as Error).message?.split("\n")[0]}`);
+    return "unavailable";
+  }
+});
+
+/** The current session (database lookup or JWT decryption, once per request), or null. Never throws. */
 export const verifySession = cache(async (): Promise<Session | null> => {
-  const session = await auth();
-  return session?.user?.id ? session : null;
+  const result = await checkSession();
+  return result && result !== "unavailable" ? result.session : null;
+});
+
+/** The id of the session this request carries (Session.id or JwtSession.id), or null. */
+export const getCurrentSessionId = cache(async (): Promise<string | null> => {
+  const result = await checkSession();
+  return result && result !== "unavailable" ? result.sessionId : null;
 });
 
 /** A signed-in visitor cannot be served because the database does not answer (shown by app/error.tsx). */
@@ -23,15 +47,6 @@ export class ServiceUnavailableError extends Error {
     super("The database is unreachable, so the session cannot be verified.");
     this.name = "ServiceUnavailableError";
   }
-}
-
-/**
- * Auth.js turns a failed session lookup into "no session", which would send a signed-in user to /login
- * during a database outage. With a session cookie present, one cheap query tells an outage from a stale cookie.
- */
-async function sessionHiddenByOutage(): Promise<boolean> {
-  if (!(await currentSessionCookie())) return false;
-  return !(await checkDatabase()).ok;
 }
 
 async function currentPath(): Promise<string> {
@@ -45,12 +60,10 @@ export function loginUrl(callbackPath: string): string {
 
 /** For pages and server actions: the session, or a redirect to /login?callbackUrl=… */
 export async function requireUser(): Promise<Session> {
-  const session = await verifySession();
-  if (!session) {
-    if (await sessionHiddenByOutage()) throw new ServiceUnavailableError();
-    redirect(loginUrl(await currentPath()));
-  }
-  return session;
+  const result = await checkSession();
+  if (result === "unavailable") throw new ServiceUnavailableError();
+  if (!result) redirect(loginUrl(await currentPath()));
+  return result.session;
 }
 
 /** For pages and server actions: the session if it has the permission, else the 403 page. */
@@ -70,13 +83,12 @@ export function jsonResponse(body: unknown, status = 200): Response {
 export async function authorizeRequest(
   permission?: Permission,
 ): Promise<{ session: Session; denied?: never } | { session?: never; denied: Response }> {
-  const session = await verifySession();
-  if (!session) {
-    if (await sessionHiddenByOutage()) {
-      return { denied: jsonResponse({ error: "unavailable", message: "The service is temporarily unavailable. Try again shortly." }, 503) };
-    }
-    return { denied: jsonResponse({ error: "unauthorized", message: "Sign in first." }, 401) };
+  const result = await checkSession();
+  if (result === "unavailable") {
+    return { denied: jsonResponse({ error: "unavailable", message: "The service is temporarily unavailable. Try again shortly." }, 503) };
   }
+  if (!result) return { denied: jsonResponse({ error: "unauthorized", message: "Sign in first." }, 401) };
+  const { session } = result;
   if (permission && !hasPermission(session.user, permission)) {
     return { denied: jsonResponse({ error: "forbidden", message: `Missing permission ${permission}.` }, 403) };
   }

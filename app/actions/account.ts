@@ -4,8 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { signOut } from "@/auth";
 import { changePassword } from "@/lib/account";
-import { requireUser } from "@/lib/dal";
-import { getCurrentSessionId } from "@/lib/current-session";
+import { getCurrentSessionId, requireUser } from "@/lib/dal";
+
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { FormState } from "@/lib/form-state";

@@ -1,8 +1,8 @@
 import { revokeSessionAction, revokeUserSessionsAction, setUserActiveAction, setUserRoleAction } from "@/app/actions/admin";
 import { SessionTable } from "@/components/session-table";
 import { Badge, Card } from "@/components/ui";
-import { getCurrentSessionId } from "@/lib/current-session";
-import { requirePermission } from "@/lib/dal";
+
+import { getCurrentSessionId, requirePermission } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { hasPermission, PERMISSIONS } from "@/lib/permissions";

@@ -20,7 +20,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
             ? "Too many failed sign-in attempts. Please wait 15 minutes and try again."
             : error === "CredentialsSignin"
               ? "Invalid email or password."
-              : "Sign-in failed. Please try again."}
+              : "Sign-in is unavailable right now. Please try again shortly."}
         </p>
       ) : null}
       <Card>

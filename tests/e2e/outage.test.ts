@@ -109,7 +109,7 @@ describe.skipIf(!isPostgres)(
         const loginPage = await visitor.fetch(location.pathname + location.search);
         expect(loginPage.status).toBe(200);
         const loginHtml = await loginPage.text();
-        expect(loginHtml).toContain("Sign-in failed. Please try again.");
+        expect(loginHtml).toContain("Sign-in is unavailable right now. Please try again shortly.");
         expect(loginHtml).not.toMatch(LEAK);
 
         // Sign-in through the login form (server action), in a real browser.

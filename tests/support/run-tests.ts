@@ -3,6 +3,7 @@
 //   --only=unit,integration,e2e   run a subset
 //   --skip-build                  reuse the existing .next build for e2e
 //   E2E_PROVIDERS=sqlite,postgresql   E2E_STRATEGIES=database,jwt   narrow the matrix
+//   E2E_FILES="account browser"       only e2e files whose path contains one of these words
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { createDb } from "../../lib/db";
@@ -18,6 +19,8 @@ const list = (name: string, fallback: string[]) => process.env[name]?.split(",")
 const providers = list("E2E_PROVIDERS", ["sqlite", "postgresql"]) as ("sqlite" | "postgresql")[];
 const strategies = list("E2E_STRATEGIES", ["database", "jwt"]) as ("database" | "jwt")[];
 const E2E_JWT_RECHECK_SECONDS = "2";
+// Open pages re-check their session this often (components/session-provider.tsx), so e2e sees it within seconds.
+const E2E_CLIENT_REFRESH_SECONDS = "2";
 
 const results: { name: string; ok: boolean; seconds: number }[] = [];
 
@@ -45,10 +48,11 @@ async function e2e(provider: "sqlite" | "postgresql") {
         DATABASE_URL: database.url,
         AUTH_SESSION_STRATEGY: strategy,
         AUTH_JWT_RECHECK_SECONDS: E2E_JWT_RECHECK_SECONDS,
+        AUTH_CLIENT_REFRESH_SECONDS: E2E_CLIENT_REFRESH_SECONDS,
       });
       const server = await startServer(env);
       try {
-        const ok = run(`e2e ${provider} ${strategy}`, process.execPath, [vitest, "run", "--project", "e2e"], {
+        const ok = run(`e2e ${provider} ${strategy}`, process.execPath, [vitest, "run", "--project", "e2e", ...list("E2E_FILES", []).flatMap((f) => f.split(" "))], {
           E2E_BASE_URL: server.url,
           E2E_DATABASE_URL: database.url,
           E2E_STRATEGY: strategy,

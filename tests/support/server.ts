@@ -27,6 +27,8 @@ export function serverEnv(overrides: Record<string, string>): NodeJS.ProcessEnv 
     AUTH_SECRET: E2E_SECRET,
     AUTH_TRUST_HOST: "true",
     AUTH_BCRYPT_COST: "4",
+    // Every e2e file signs in from the same loopback IP; lockouts have their own tests (integration, fuzz).
+    AUTH_SIGNIN_MAX_FAILURES: "100",
     NEXT_TELEMETRY_DISABLED: "1",
     ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
     ...(process.env.PRISMA_SCHEMA_ENGINE_BINARY ? { PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY } : {}),

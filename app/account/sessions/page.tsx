@@ -1,8 +1,8 @@
 import { revokeOtherSessionsAction, revokeOwnSessionAction } from "@/app/actions/account";
 import { SessionTable } from "@/components/session-table";
 import { Card } from "@/components/ui";
-import { getCurrentSessionId } from "@/lib/current-session";
-import { requireUser } from "@/lib/dal";
+
+import { getCurrentSessionId, requireUser } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { listActiveSessions } from "@/lib/session-admin";

@@ -1,5 +1,6 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresPrismaClient } from "./generated/postgresql/client";
 import { getEnv, type Env } from "./env";
@@ -21,19 +22,29 @@ export function createDb(env: Pick<Env, "DATABASE_URL" | "databaseProvider" | "D
   // pg's pool drops a connection whose query or socket failed, so after an outage new connections are opened
   // on demand. keepAlive finds idle connections whose peer vanished without closing them (failover, NAT
   // timeouts), and query_timeout frees a connection stuck on a network that went silent.
-  const adapter = new PrismaPg(
-    {
-      connectionString: env.DATABASE_URL,
-      max: env.DATABASE_POOL_MAX,
-      connectionTimeoutMillis: env.DATABASE_POOL_CONNECTION_TIMEOUT_MS,
-      idleTimeoutMillis: env.DATABASE_POOL_IDLE_TIMEOUT_MS,
-      keepAlive: true,
-      keepAliveInitialDelayMillis: 10_000,
-      query_timeout: QUERY_TIMEOUT_MS,
-    },
-    { onPoolError: (error) => console.warn(`[db] dropped an idle PostgreSQL connection: ${error.message}`) },
-  );
-  return new PostgresPrismaClient({ adapter }) as unknown as Db;
+  const pool = new pg.Pool({
+    connectionString: env.DATABASE_URL,
+    max: env.DATABASE_POOL_MAX,
+    connectionTimeoutMillis: env.DATABASE_POOL_CONNECTION_TIMEOUT_MS,
+    idleTimeoutMillis: env.DATABASE_POOL_IDLE_TIMEOUT_MS,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+    query_timeout: QUERY_TIMEOUT_MS,
+  });
+  pool.on("error", (error) => console.warn(`[db] dropped an idle PostgreSQL connection: ${error.message}`));
+  // disposeExternalPool: $disconnect() still closes the connections, as when the adapter owned the pool.
+  const db = new PostgresPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Db;
+  pools.set(db, pool);
+  return db;
+}
+
+// The pool behind each PostgreSQL client, so the hot session lookup (lib/auth/session-lookup.ts) shares it.
+const pools = new WeakMap<Db, pg.Pool>();
+
+export function postgresPoolOf(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error("This database client is not a PostgreSQL client");
+  return pool;
 }
 
 // Survive Next's hot reloads in development without opening a new pool each time.

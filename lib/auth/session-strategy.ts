@@ -9,6 +9,7 @@ import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from ".
 import { claimsFromRow, claimsSelect, loadClaims, type SessionClaims } from "./claims";
 import { currentRequestMeta } from "./request-meta";
 import { currentSessionCookie } from "./session-cookie";
+import { sessionLookupFor } from "./session-lookup";
 
 // Everything that differs between AUTH_SESSION_STRATEGY=database and =jwt lives in this module.
 //
@@ -24,6 +25,8 @@ import { currentSessionCookie } from "./session-cookie";
 
 export type StrategyEnv = Pick<
   Env,
+  | "DATABASE_URL"
+  | "databaseProvider"
   | "AUTH_SECRET"
   | "AUTH_SESSION_STRATEGY"
   | "AUTH_SESSION_MAX_AGE"
@@ -67,17 +70,14 @@ export type DatabaseSession = { id: string; expires: Date; lastSeenAt: Date; cla
  */
 export async function findDatabaseSession(db: Db, env: StrategyEnv, sessionToken: string): Promise<DatabaseSession | null> {
   if (!looksLikeSessionToken(sessionToken)) return null;
-  const where = { sessionToken: hashSessionToken(sessionToken) };
-  const row = await db.session.findUnique({
-    where,
-    select: { id: true, expires: true, createdAt: true, lastSeenAt: true, user: { select: claimsSelect } },
-  });
+  const tokenHash = hashSessionToken(sessionToken);
+  const row = await sessionLookupFor(db, env)(tokenHash);
   if (!row) return null;
-  if (row.expires.getTime() <= Date.now() || isPastAbsoluteLifetime(row.createdAt, env) || !row.user.active) {
-    await db.session.deleteMany({ where });
+  if (row.expiresMs <= Date.now() || isPastAbsoluteLifetime(new Date(row.createdAtMs), env) || !row.active) {
+    await db.session.deleteMany({ where: { sessionToken: tokenHash } });
     return null;
   }
-  return { id: row.id, expires: row.expires, lastSeenAt: row.lastSeenAt, claims: claimsFromRow(row.user) };
+  return { id: row.id, expires: new Date(row.expiresMs), lastSeenAt: new Date(row.lastSeenAtMs), claims: row.claims };
 }
 
 /** Slides a database session's idle expiry, at most every AUTH_SESSION_UPDATE_AGE (as Auth.js does). */

@@ -39,7 +39,10 @@ export function createDb(env: Pick<Env, "DATABASE_URL" | "databaseProvider" | "D
 }
 
 // The pool behind each PostgreSQL client, so the hot session lookup (lib/auth/session-lookup.ts) shares it.
-const pools = new WeakMap<Db, pg.Pool>();
+// Kept on globalThis like the client itself: a production build can hold several copies of this module (e.g.
+// instrumentation and route chunks) that share the global client, and each copy must find its pool.
+const globalForPools = globalThis as unknown as { __starterDbPools?: WeakMap<Db, pg.Pool> };
+const pools = (globalForPools.__starterDbPools ??= new WeakMap<Db, pg.Pool>());
 
 export function postgresPoolOf(db: Db): pg.Pool {
   const pool = pools.get(db);

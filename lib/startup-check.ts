@@ -1,5 +1,6 @@
 import { getDb } from "./db";
 import { EnvError, getEnv } from "./env";
+import { withTimeout } from "./with-timeout";
 import { describeMigrationStatus, migrationStatus, type MigrationStatus } from "./migration-status";
 
 /** Refuse to start with a bad environment, naming the variable, instead of failing on the first request. */
@@ -17,14 +18,6 @@ export function checkEnvironmentAtStartup(): void {
 }
 
 const SCHEMA_CHECK_TIMEOUT_MS = 5_000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Refuse to serve against a database whose schema does not match the code (in production: exit 1 with the

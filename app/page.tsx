@@ -56,6 +56,14 @@ export default async function HomePage() {
           </p>
         </Card>
       </div>
+      <Card title="Server-side session data">
+        <p className="text-sm text-slate-600">
+          Small per-session state kept in the database, not in the cookie, in both strategies and before sign-in:
+          try the <Link href="/cart" className="font-medium text-indigo-600 hover:underline">cart</Link> (it follows
+          you when you sign in) and a <Link href="/onboarding" className="font-medium text-indigo-600 hover:underline">two-step form</Link>{" "}
+          whose draft waits on the server between the steps.
+        </p>
+      </Card>
     </div>
   );
 }

@@ -40,6 +40,8 @@ const envSchema = z
     AUTH_HASH_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
     /** JWT mode: how often a token's user, role and permissions are re-read from the database. */
     AUTH_JWT_RECHECK_SECONDS: z.coerce.number().int().min(0).default(60),
+    /** How often open pages ask whether their session is still live (0: only on focus and tab events). */
+    AUTH_CLIENT_REFRESH_SECONDS: z.coerce.number().int().min(0).default(60),
     /** bcrypt cost factor for new hashes; existing hashes are upgraded on the next sign-in. */
     AUTH_BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),

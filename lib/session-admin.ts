@@ -88,7 +88,7 @@ export async function revokeUserSessions(
   return { database: database.count, jwt: jwt.count };
 }
 
-export type PurgeResult = { sessions: number; jwtSessions: number; verificationTokens: number };
+export type PurgeResult = { sessions: number; jwtSessions: number; verificationTokens: number; sessionData: number };
 
 export type PurgeOptions = SessionLifetime & {
   /** Rows per DELETE statement: each batch is its own short statement, so no long lock is held. */
@@ -98,8 +98,9 @@ export type PurgeOptions = SessionLifetime & {
 };
 
 /**
- * Deletes expired Session and JwtSession rows (and those past the absolute lifetime) and expired
- * VerificationToken rows, in batches: ids are selected in order, then deleted by id. Works the same on
+ * Deletes expired Session and JwtSession rows (and those past the absolute lifetime), expired
+ * VerificationToken rows and expired anonymous session data, in batches: ids are selected in order, then
+ * deleted by id. A deleted session takes its session data with it (ON DELETE CASCADE). Works the same on
  * SQLite and PostgreSQL and is safe to run while the app serves requests.
  */
 export async function purgeExpiredSessions(
@@ -124,7 +125,8 @@ export async function purgeExpiredSessions(
     onBatch: (n) => onBatch?.("jwtSessions", n),
   });
   const verificationTokens = await purgeExpiredVerificationTokens(db, batchSize, now, (n) => onBatch?.("verificationTokens", n));
-  return { sessions, jwtSessions, verificationTokens };
+  const sessionData = await purgeExpiredSessionData(db, batchSize, now, (n) => onBatch?.("sessionData", n));
+  return { sessions, jwtSessions, verificationTokens, sessionData };
 }
 
 const afterId = (after: string | undefined) => (after === undefined ? {} : { id: { gt: after } });
@@ -166,6 +168,30 @@ async function purgeExpiredVerificationTokens(db: Db, batchSize: number, now: Da
     total += count;
     onBatch(count);
     // Deleted rows no longer match the select; stop if none could be deleted so the loop always ends.
+    if (rows.length < batchSize || count === 0) return total;
+  }
+}
+
+/**
+ * Anonymous session data past its expiry (lib/session-data.ts). Signed-in data has no expiry of its own: it
+ * goes with its session row. Rows linked to no session and without an expiry cannot be reached by anyone and
+ * are removed too (a guard: the app never writes them). The key is composite, so batches delete selected pairs.
+ */
+async function purgeExpiredSessionData(db: Db, batchSize: number, now: Date, onBatch: (deleted: number) => void): Promise<number> {
+  const over = { OR: [{ expires: { lte: now } }, { expires: null, sessionId: null, jwtSessionId: null }] };
+  let total = 0;
+  for (;;) {
+    const rows = await db.sessionData.findMany({
+      where: over,
+      orderBy: [{ key: "asc" }, { name: "asc" }],
+      take: batchSize,
+      select: { key: true, name: true },
+    });
+    if (rows.length === 0) return total;
+    // The condition is repeated so data written (and so extended) between the select and the delete survives.
+    const { count } = await db.sessionData.deleteMany({ where: { AND: [over, { OR: rows }] } });
+    total += count;
+    onBatch(count);
     if (rows.length < batchSize || count === 0) return total;
   }
 }

@@ -55,7 +55,8 @@ runScript(async () => {
       });
       console.log(
         `Deleted ${purged.sessions} expired database session(s), ${purged.jwtSessions} expired JWT session record(s), ` +
-          `${purged.verificationTokens} expired verification token(s) and ${throttles} stale sign-in counter(s).`,
+          `${purged.verificationTokens} expired verification token(s), ${purged.sessionData} expired anonymous session data record(s) ` +
+          `and ${throttles} stale sign-in counter(s).`,
       );
     }
   } finally {

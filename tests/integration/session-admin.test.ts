@@ -113,7 +113,7 @@ describe("session administration", () => {
     const batches: [string, number][] = [];
     const result = await purgeExpiredSessions(ctx.db, { batchSize: 1000, onBatch: (table, deleted) => batches.push([table, deleted]) });
 
-    expect(result).toEqual({ sessions: 2500, jwtSessions: 150, verificationTokens: 2 });
+    expect(result).toEqual({ sessions: 2500, jwtSessions: 150, verificationTokens: 2, sessionData: 0 });
     expect(batches).toEqual([
       ["sessions", 1000],
       ["sessions", 1000],
@@ -125,7 +125,7 @@ describe("session administration", () => {
     expect((await ctx.db.jwtSession.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["active-jwt"]);
     expect(await ctx.db.verificationToken.findMany({ select: { token: true } })).toEqual([{ token: "fresh" }]);
 
-    expect(await purgeExpiredSessions(ctx.db)).toEqual({ sessions: 0, jwtSessions: 0, verificationTokens: 0 });
+    expect(await purgeExpiredSessions(ctx.db)).toEqual({ sessions: 0, jwtSessions: 0, verificationTokens: 0, sessionData: 0 });
   });
 
   it("also purges sessions past the absolute lifetime when given one, and handles batches that end exactly", async () => {
@@ -134,14 +134,14 @@ describe("session administration", () => {
     await databaseSession("expired", bob, { expires: at(-1000) });
     await databaseSession("fresh", bob);
 
-    expect(await purgeExpiredSessions(ctx.db)).toEqual({ sessions: 1, jwtSessions: 0, verificationTokens: 0 });
+    expect(await purgeExpiredSessions(ctx.db)).toEqual({ sessions: 1, jwtSessions: 0, verificationTokens: 0, sessionData: 0 });
     const batches: number[] = [];
     const result = await purgeExpiredSessions(ctx.db, {
       absoluteMaxAgeSeconds: WEEK_SECONDS,
       batchSize: 1,
       onBatch: (table, deleted) => table === "sessions" && batches.push(deleted),
     });
-    expect(result).toEqual({ sessions: 1, jwtSessions: 1, verificationTokens: 0 });
+    expect(result).toEqual({ sessions: 1, jwtSessions: 1, verificationTokens: 0, sessionData: 0 });
     expect(batches).toEqual([1]);
     expect((await ctx.db.session.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["fresh"]);
   });

@@ -1,0 +1,56 @@
+"use client";
+
+import Link from "next/link";
+import { useActionState } from "react";
+import { FormMessage, SubmitButton } from "@/components/form-controls";
+import { initialFormState } from "@/lib/form-state";
+import { saveStep2 } from "../actions";
+import { TEAM_SIZES } from "../onboarding-model";
+
+export function Step2Form({ draft }: { draft: { teamSize?: string; goal?: string } }) {
+  const [state, action] = useActionState(saveStep2, initialFormState);
+  const values = state.values ?? draft;
+  const teamSizeError = state.fieldErrors?.teamSize;
+  const goalError = state.fieldErrors?.goal;
+  return (
+    <form action={action} className="space-y-4" noValidate>
+      <FormMessage message={state.message} />
+      <label className="flex flex-col gap-1.5">
+        <span className="text-sm font-medium text-slate-700">Team size</span>
+        <select
+          name="teamSize"
+          defaultValue={values.teamSize ?? ""}
+          aria-invalid={teamSizeError ? true : undefined}
+          className="rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm"
+        >
+          <option value="" disabled>
+            Choose…
+          </option>
+          {TEAM_SIZES.map((size) => (
+            <option key={size} value={size}>
+              {size}
+            </option>
+          ))}
+        </select>
+        {teamSizeError ? <span className="text-xs text-rose-600" data-testid="teamSize-error">{teamSizeError.join(" ")}</span> : null}
+      </label>
+      <label className="flex flex-col gap-1.5">
+        <span className="text-sm font-medium text-slate-700">What do you want to build? (optional)</span>
+        <textarea
+          name="goal"
+          rows={3}
+          defaultValue={values.goal ?? ""}
+          aria-invalid={goalError ? true : undefined}
+          className="rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm"
+        />
+        {goalError ? <span className="text-xs text-rose-600" data-testid="goal-error">{goalError.join(" ")}</span> : null}
+      </label>
+      <div className="flex items-center justify-between">
+        <Link href="/onboarding/step-1" className="text-sm font-medium text-slate-600 hover:text-slate-900">
+          ← Back
+        </Link>
+        <SubmitButton pendingText="Saving…">Finish</SubmitButton>
+      </div>
+    </form>
+  );
+}

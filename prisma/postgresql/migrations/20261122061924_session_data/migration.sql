@@ -1,0 +1,29 @@
+-- CreateTable
+CREATE TABLE "SessionData" (
+    "key" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "data" TEXT NOT NULL,
+    "version" INTEGER NOT NULL DEFAULT 1,
+    "expires" TIMESTAMP(3),
+    "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+    "sessionId" TEXT,
+    "jwtSessionId" TEXT,
+
+    CONSTRAINT "SessionData_pkey" PRIMARY KEY ("key","name")
+);
+
+-- CreateIndex
+CREATE INDEX "SessionData_expires_idx" ON "SessionData"("expires");
+
+-- CreateIndex
+CREATE INDEX "SessionData_sessionId_idx" ON "SessionData"("sessionId");
+
+-- CreateIndex
+CREATE INDEX "SessionData_jwtSessionId_idx" ON "SessionData"("jwtSessionId");
+
+-- AddForeignKey
+ALTER TABLE "SessionData" ADD CONSTRAINT "SessionData_sessionId_fkey" FOREIGN KEY ("sessionId") REFERENCES "Session"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "SessionData" ADD CONSTRAINT "SessionData_jwtSessionId_fkey" FOREIGN KEY ("jwtSessionId") REFERENCES "JwtSession"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,200 @@
+// npm run bench [-- --quick] [--skip-build] [--only=routes,signin,scale,purge]
+//
+// Builds the app into .next-bench, starts production servers on throwaway SQLite and PostgreSQL databases,
+// and measures what issue 6 asks for: authenticated routes against a no-auth baseline in both session
+// strategies, memory, sign-in cost, session lookups as the table grows, and purging during sign-ins.
+// Writes bench/results.json, docs/benchmarks.md and docs/benchmarks.svg (only when every phase ran).
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import type { DatabaseProvider } from "../lib/database-url";
+import { projectRoot } from "../tests/support/databases";
+import type { RunningServer } from "../tests/support/server";
+import { ratioChartSvg } from "./lib/bench/chart";
+import { BenchDatabases } from "./lib/bench/databases";
+import { elapsedSeconds, log } from "./lib/bench/log";
+import { machineInfo } from "./lib/bench/machine";
+import { benchPurge } from "./lib/bench/purge";
+import { benchmarksMarkdown, printResults } from "./lib/bench/report";
+import type { BenchResults } from "./lib/bench/results";
+import { benchRoutes, startBenchServer, stopAllServers } from "./lib/bench/routes";
+import { benchScale } from "./lib/bench/scale";
+import { BENCH_DIST_DIR, benchSettings, PROVIDERS, STRATEGIES, TARGETS, type BenchSettings, type Strategy } from "./lib/bench/settings";
+import { eventLoopDuringHashing, signInThroughput } from "./lib/bench/sign-in";
+
+const PHASES = ["routes", "signin", "scale", "purge"] as const;
+type Phase = (typeof PHASES)[number];
+
+const USAGE = `Usage: npm run bench [-- --quick] [--skip-build] [--only=${PHASES.join(",")}]
+  --quick        shorter runs and smaller tables (under 3 minutes)
+  --skip-build   reuse the build in ${BENCH_DIST_DIR}
+  --only=…       run some phases only (prints results, writes no files)`;
+
+function options() {
+  const { values } = parseArgs({
+    options: { quick: { type: "boolean" }, "skip-build": { type: "boolean" }, only: { type: "string" }, help: { type: "boolean" } },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const only = values.only?.split(",").filter(Boolean) ?? [...PHASES];
+  const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
+  if (unknown.length) throw new Error(`Unknown phase(s) ${unknown.join(", ")}.\n\n${USAGE}`);
+  return { quick: !!values.quick, skipBuild: !!values["skip-build"], phases: new Set(only as Phase[]) };
+}
+
+
+function build(): void {
+  log(`next build → ${BENCH_DIST_DIR}`);
+  const next = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
+  const result = spawnSync(process.execPath, [next, "build"], {
+    cwd: projectRoot,
+    env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
+    encoding: "utf8",
+  });
+  if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
+}
+
+async function withServer<T>(
+  databases: BenchDatabases,
+  run: { provider: DatabaseProvider; strategy: Strategy },
+  settings: BenchSettings,
+  fn: (server: RunningServer) => Promise<T>,
+): Promise<T> {
+  const database = await databases.create(run.provider, settings.bcryptCost);
+  try {
+    log("  database ready; starting next start");
+    const server = await startBenchServer(database, run.strategy, settings);
+    try {
+      return await fn(server);
+    } catch (error) {
+      console.error(`--- next start output (${run.provider} / ${run.strategy}) ---\n${server.output().slice(-3000)}`);
+      throw error;
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
+async function main() {
+  const { quick, skipBuild, phases } = options();
+  const settings = benchSettings(quick);
+  const machine = machineInfo();
+  const phaseSeconds: Record<string, number> = {};
+  const timed = async <T>(phase: string, fn: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      phaseSeconds[phase] = (phaseSeconds[phase] ?? 0) + (performance.now() - t0) / 1000;
+    }
+  };
+  log(`${settings.mode} run on ${machine.cpuCount} × ${machine.cpuModel}, load average ${machine.loadAverage.join(" / ")}`);
+
+  if (skipBuild) {
+    if (!existsSync(join(projectRoot, BENCH_DIST_DIR, "BUILD_ID"))) throw new Error(`--skip-build: no build in ${BENCH_DIST_DIR}; run without it once.`);
+  } else {
+    await timed("build", build);
+  }
+
+  const results: BenchResults = {
+    generatedAt: new Date().toISOString(),
+    mode: settings.mode,
+    durationSeconds: 0,
+    phaseSeconds,
+    machine: { ...machine, loadAverageAtEnd: [] },
+    settings,
+    targets: TARGETS,
+    servers: [],
+    signIn: {},
+    scale: [],
+    purge: [],
+    problems: [],
+  };
+  const databases = new BenchDatabases();
+  // Interrupted (Ctrl-C, kill): stop the servers and drop the throwaway databases before leaving.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping servers and dropping databases`);
+      void stopAllServers()
+        .then(() => databases.dropAll())
+        .finally(() => process.exit(130));
+    });
+  }
+  try {
+    for (const provider of phases.has("routes") ? PROVIDERS : []) {
+      for (const strategy of STRATEGIES) {
+        log(`routes: ${provider} / ${strategy}`);
+        await timed("routes", () =>
+          withServer(databases, { provider, strategy }, settings, async (server) => {
+            results.servers.push(await benchRoutes(server, { provider, strategy }, settings));
+            // Sign-ins per second on the server that is already up (one combination is enough).
+            if (phases.has("signin") && provider === "sqlite" && strategy === "database") {
+              log(`sign-in: sign-ins per second (${provider} / ${strategy})`);
+              results.signIn.throughput = await timed("signin", () =>
+                signInThroughput(server, { cost: settings.bcryptCost, signIns: settings.signIn.signIns, connections: settings.signIn.loadConnections }),
+              );
+            }
+          }),
+        );
+      }
+    }
+    if (phases.has("signin")) {
+      if (!results.signIn.throughput) {
+        log("sign-in: sign-ins per second (sqlite / database)");
+        results.signIn.throughput = await timed("signin", () =>
+          withServer(databases, { provider: "sqlite", strategy: "database" }, settings, (server) =>
+            signInThroughput(server, { cost: settings.bcryptCost, signIns: settings.signIn.signIns, connections: settings.signIn.loadConnections }),
+          ),
+        );
+      }
+      log("sign-in: event-loop delay while hashing");
+      results.signIn.eventLoop = await timed("signin", () =>
+        eventLoopDuringHashing({ cost: settings.bcryptCost, workers: settings.hashWorkers, ...settings.signIn }),
+      );
+    }
+    for (const provider of phases.has("scale") ? PROVIDERS : []) {
+      log(`scale: ${provider}, ${settings.scale.small.toLocaleString("en-US")} → ${settings.scale.large.toLocaleString("en-US")} sessions`);
+      results.scale.push(await timed("scale", () => benchScale(databases, provider, settings)));
+    }
+    for (const provider of phases.has("purge") ? PROVIDERS : []) {
+      log(`purge: ${provider}, ${settings.purge.rows.toLocaleString("en-US")} expired sessions`);
+      results.purge.push(await timed("purge", () => benchPurge(databases, provider, settings)));
+    }
+  } finally {
+    await databases.dropAll();
+  }
+
+  results.durationSeconds = elapsedSeconds();
+  results.machine.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
+  results.problems = [
+    ...results.servers.flatMap((s) => s.problems),
+    ...(results.signIn.throughput?.problems ?? []),
+    ...results.purge.flatMap((p) => p.problems),
+  ];
+  console.log(`\n${printResults(results)}\n`);
+  log(`done in ${Math.round(results.durationSeconds)} s`);
+
+  if (phases.size === PHASES.length) {
+    mkdirSync(join(projectRoot, "bench"), { recursive: true });
+    writeFileSync(join(projectRoot, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+    const subtitle = `${results.settings.mode} run, ${results.generatedAt.slice(0, 10)}, ${machine.cpuCount} × ${machine.cpuModel}, Node.js ${machine.node}, autocannon ${settings.connections} connections`;
+    writeFileSync(join(projectRoot, "docs", "benchmarks.svg"), ratioChartSvg(results.servers, TARGETS.ratio, subtitle));
+    writeFileSync(join(projectRoot, "docs", "benchmarks.md"), benchmarksMarkdown(results));
+    log("wrote bench/results.json, docs/benchmarks.md, docs/benchmarks.svg");
+  }
+  if (results.problems.length) {
+    console.error(`\nThe run had problems, so its numbers are not trustworthy:\n${results.problems.map((p) => `  - ${p}`).join("\n")}`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,25 @@
+import { readFileSync, readdirSync } from "node:fs";
+
+// Resident memory of a server process (and any children it forked), from /proc (Linux).
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+function vmRssKb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  return line ? Number(line.replace(/\D+/g, "")) : 0;
+}
+
+/** VmRSS in MiB of `pid` plus its descendants. */
+export function residentMiB(pid: number): number {
+  const all = [pid];
+  for (let i = 0; i < all.length; i++) all.push(...childrenOf(all[i]));
+  return all.reduce((sum, p) => sum + vmRssKb(p), 0) / 1024;
+}

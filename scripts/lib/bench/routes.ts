@@ -1,0 +1,102 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { DatabaseProvider } from "../../../lib/database-url";
+import { HttpClient } from "../../../tests/support/http-client";
+import { serverEnv, startServer, type RunningServer } from "../../../tests/support/server";
+import { BENCH_USER, type BenchDatabase } from "./databases";
+import { load, loadInTurns, loadProblem, type LoadOptions, type LoadSummary } from "./load";
+import { log } from "./log";
+import { residentMiB } from "./process-memory";
+import { appEnv, BASELINE_ROUTE, ROUTES, type BenchSettings, type RouteName, type RouteSpec, type Strategy } from "./settings";
+
+// Requests per second for the no-auth baseline, the DAL-authorized API route and the DAL-protected page,
+// all against one `next start`, with the same signed-in cookie on every request (so the only difference is
+// what the route does with it), plus a signed-out page as a rendering reference. Then the server's RSS after
+// two equal batches of /api/me requests.
+
+export type RouteResult = LoadSummary & { route: RouteName; kind: RouteSpec["kind"]; ratio: number };
+export type MemoryResult = { requestsPerStep: number; beforeMiB: number; afterFirstMiB: number; afterSecondMiB: number; growthMiB: number };
+export type ServerRun = { provider: DatabaseProvider; strategy: Strategy; routes: RouteResult[]; memory: MemoryResult; problems: string[] };
+
+// Servers started and starting, so an interrupted run can stop them all.
+const running = new Set<RunningServer>();
+const starting = new Set<Promise<RunningServer>>();
+
+export async function startBenchServer(database: BenchDatabase, strategy: Strategy, settings: BenchSettings, bcryptCost?: number): Promise<RunningServer> {
+  const start = startServer(serverEnv(appEnv(settings, { DATABASE_URL: database.url, AUTH_SESSION_STRATEGY: strategy, AUTH_BCRYPT_COST: bcryptCost }))).then(
+    (server) => (running.add(server), server),
+  );
+  starting.add(start);
+  const server = await start.finally(() => starting.delete(start));
+  return {
+    ...server,
+    stop: async () => {
+      running.delete(server);
+      await server.stop();
+    },
+  };
+}
+
+/** Stops every server still running or starting (the benchmark was interrupted). */
+export async function stopAllServers(): Promise<void> {
+  await Promise.allSettled([...starting]);
+  await Promise.all([...running].map((server) => server.stop()));
+  running.clear();
+}
+
+/** Signs in over HTTP like a browser and returns the Cookie header it would send afterwards. */
+export async function signedInCookie(server: RunningServer): Promise<string> {
+  const client = new HttpClient(server.url);
+  const response = await client.signIn(BENCH_USER.email, BENCH_USER.password);
+  if (!client.sessionCookie) {
+    throw new Error(`Sign-in as ${BENCH_USER.email} failed: HTTP ${response.status} → ${response.headers.get("location")}`);
+  }
+  // The routes must really be served to a signed-in user, or the benchmark would measure redirects and 401s.
+  const me = await client.json<{ user?: { email?: string } }>("/api/me");
+  if (me.status !== 200 || me.body.user?.email !== BENCH_USER.email) throw new Error(`GET /api/me with the new session: HTTP ${me.status}`);
+  const page = await client.fetch("/dashboard");
+  if (page.status !== 200) throw new Error(`GET /dashboard with the new session: HTTP ${page.status}`);
+  return client.cookieHeader();
+}
+
+export async function benchRoutes(
+  server: RunningServer,
+  run: { provider: DatabaseProvider; strategy: Strategy },
+  settings: BenchSettings,
+): Promise<ServerRun> {
+  const cookie = await signedInCookie(server);
+  log("  signed in; warming up");
+  const problems: string[] = [];
+  const check = (name: string, summary: LoadSummary) => {
+    const problem = loadProblem(summary, 200);
+    if (problem) problems.push(`${run.provider}/${run.strategy} ${name}: ${problem}`);
+    return summary;
+  };
+  const options = (route: RouteSpec): LoadOptions => ({
+    url: `${server.url}${route.path}`,
+    connections: settings.connections,
+    headers: route.signedIn ? { cookie } : {},
+  });
+
+  for (const route of ROUTES) check(route.name, await load({ ...options(route), duration: settings.warmupSeconds }));
+  log("  measuring");
+  const summaries = await loadInTurns(
+    ROUTES.map((route) => ({ key: route.name, options: options(route) })),
+    { seconds: settings.routeSeconds, rounds: settings.routeRounds },
+  );
+  for (const [name, summary] of summaries) check(name, summary);
+  const baseline = summaries.get(BASELINE_ROUTE)!.rps;
+  const routes = ROUTES.map((route) => ({ route: route.name, kind: route.kind, ...summaries.get(route.name)!, ratio: summaries.get(route.name)!.rps / baseline }));
+
+  log("  memory");
+  const pid = server.process.pid!;
+  // Read after a short pause, so responses still being written do not count.
+  const settledMiB = async () => (await sleep(1_000), residentMiB(pid));
+  const me = ROUTES.find((route) => route.name === "/api/me")!;
+  const beforeMiB = await settledMiB();
+  check("/api/me", await load({ ...options(me), amount: settings.memoryRequests }));
+  const afterFirstMiB = await settledMiB();
+  check("/api/me", await load({ ...options(me), amount: settings.memoryRequests }));
+  const afterSecondMiB = await settledMiB();
+  const memory = { requestsPerStep: settings.memoryRequests, beforeMiB, afterFirstMiB, afterSecondMiB, growthMiB: afterSecondMiB - afterFirstMiB };
+  return { ...run, routes, memory, problems };
+}

@@ -1,0 +1,77 @@
+import { parseEnv } from "../../../lib/env";
+import { E2E_SECRET } from "../../../tests/support/server";
+
+// What one benchmark run measures and for how long. `--quick` shortens every phase; the app settings follow
+// the production defaults unless AUTH_BCRYPT_COST, AUTH_HASH_WORKERS or AUTH_JWT_RECHECK_SECONDS are set.
+
+export const BENCH_DIST_DIR = ".next-bench";
+/**
+ * What is loaded on every server. The baseline and the authenticated routes get the signed-in Cookie header;
+ * the reference is a page rendered for a signed-out visitor (no cookie: no lookup, no decryption), to tell how
+ * much of a protected page's cost is rendering rather than authorization.
+ */
+export const ROUTES = [
+  { name: "/api/ping", path: "/api/ping", signedIn: true, kind: "baseline" },
+  { name: "/api/me", path: "/api/me", signedIn: true, kind: "authenticated" },
+  { name: "/dashboard", path: "/dashboard", signedIn: true, kind: "authenticated" },
+  { name: "/ (signed out)", path: "/", signedIn: false, kind: "reference" },
+] as const;
+export type RouteSpec = (typeof ROUTES)[number];
+export type RouteName = RouteSpec["name"];
+export const BASELINE_ROUTE = "/api/ping";
+export const PROVIDERS = ["sqlite", "postgresql"] as const;
+export const STRATEGIES = ["database", "jwt"] as const;
+export type Strategy = (typeof STRATEGIES)[number];
+
+export const TARGETS = {
+  /** Authenticated route req/s as a share of the no-auth baseline. */
+  ratio: 0.85,
+  /** Event-loop p99 delay while 4 sign-ins hash. */
+  eventLoopP99Ms: 10,
+  /** Session lookup p50 at the large row count over the small one. */
+  scaleP50Ratio: 1.2,
+  /** Extra sign-in latency while the purge runs. */
+  purgeStallMs: 50,
+};
+
+export type BenchSettings = ReturnType<typeof benchSettings>;
+
+export function benchSettings(quick: boolean) {
+  const app = parseEnv({
+    NODE_ENV: "production",
+    AUTH_SECRET: E2E_SECRET,
+    AUTH_BCRYPT_COST: process.env.AUTH_BCRYPT_COST,
+    AUTH_HASH_WORKERS: process.env.AUTH_HASH_WORKERS,
+    AUTH_JWT_RECHECK_SECONDS: process.env.AUTH_JWT_RECHECK_SECONDS,
+  });
+  return {
+    mode: quick ? ("quick" as const) : ("full" as const),
+    connections: 10,
+    warmupSeconds: quick ? 1 : 2,
+    routeSeconds: quick ? 3 : 10,
+    /** Each route's seconds are split into this many turns, alternating between the routes. */
+    routeRounds: quick ? 3 : 10,
+    /** Requests to /api/me before each of the two RSS readings. */
+    memoryRequests: quick ? 1_000 : 10_000,
+    bcryptCost: app.AUTH_BCRYPT_COST,
+    hashWorkers: app.AUTH_HASH_WORKERS,
+    jwtRecheckSeconds: app.AUTH_JWT_RECHECK_SECONDS,
+    databasePoolMax: app.DATABASE_POOL_MAX,
+    signIn: { concurrentHashes: 4, rounds: quick ? 3 : 5, signIns: quick ? 12 : 40, loadConnections: 4 },
+    scale: { small: 1_000, large: quick ? 100_000 : 1_000_000, lookups: 2_000 },
+    purge: { rows: quick ? 100_000 : 1_000_000, bcryptCost: 4, batchSize: 1_000, beforeSeconds: quick ? 1 : 5, signInConcurrency: 2 },
+  };
+}
+
+/** The environment of `next start` for one measurement: production, the run's settings, nothing from .env that matters. */
+export function appEnv(settings: BenchSettings, overrides: { DATABASE_URL: string; AUTH_SESSION_STRATEGY: Strategy; AUTH_BCRYPT_COST?: number }) {
+  return {
+    DATABASE_URL: overrides.DATABASE_URL,
+    AUTH_SESSION_STRATEGY: overrides.AUTH_SESSION_STRATEGY,
+    AUTH_BCRYPT_COST: String(overrides.AUTH_BCRYPT_COST ?? settings.bcryptCost),
+    AUTH_HASH_WORKERS: String(settings.hashWorkers),
+    AUTH_JWT_RECHECK_SECONDS: String(settings.jwtRecheckSeconds),
+    DATABASE_POOL_MAX: String(settings.databasePoolMax),
+    NEXT_DIST_DIR: BENCH_DIST_DIR,
+  };
+}

@@ -5,7 +5,7 @@
 // strategies, memory, sign-in cost, session lookups as the table grows, and purging during sign-ins.
 // Writes bench/results.json, docs/benchmarks.md and docs/benchmarks.svg (only when every phase ran).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -15,7 +15,7 @@ import type { RunningServer } from "../tests/support/server";
 import { ratioChartSvg } from "./lib/bench/chart";
 import { BenchDatabases } from "./lib/bench/databases";
 import { elapsedSeconds, log } from "./lib/bench/log";
-import { machineInfo } from "./lib/bench/machine";
+import { machineInfo, sourceVersion } from "./lib/bench/machine";
 import { benchPurge } from "./lib/bench/purge";
 import { benchmarksMarkdown, printResults } from "./lib/bench/report";
 import type { BenchResults } from "./lib/bench/results";
@@ -27,14 +27,21 @@ import { eventLoopDuringHashing, signInThroughput } from "./lib/bench/sign-in";
 const PHASES = ["routes", "signin", "scale", "purge"] as const;
 type Phase = (typeof PHASES)[number];
 
-const USAGE = `Usage: npm run bench [-- --quick] [--skip-build] [--only=${PHASES.join(",")}]
-  --quick        shorter runs and smaller tables (under 3 minutes)
+const USAGE = `Usage: npm run bench [-- --quick] [--skip-build] [--only=${PHASES.join(",")}] [--report-only]
+  --quick        shorter runs and smaller tables
   --skip-build   reuse the build in ${BENCH_DIST_DIR}
-  --only=…       run some phases only (prints results, writes no files)`;
+  --only=…       run some phases only (prints results, writes no files)
+  --report-only  measure nothing: render docs/benchmarks.md and .svg again from bench/results.json`;
 
 function options() {
   const { values } = parseArgs({
-    options: { quick: { type: "boolean" }, "skip-build": { type: "boolean" }, only: { type: "string" }, help: { type: "boolean" } },
+    options: {
+      quick: { type: "boolean" },
+      "skip-build": { type: "boolean" },
+      only: { type: "string" },
+      "report-only": { type: "boolean" },
+      help: { type: "boolean" },
+    },
   });
   if (values.help) {
     console.log(USAGE);
@@ -43,7 +50,7 @@ function options() {
   const only = values.only?.split(",").filter(Boolean) ?? [...PHASES];
   const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
   if (unknown.length) throw new Error(`Unknown phase(s) ${unknown.join(", ")}.\n\n${USAGE}`);
-  return { quick: !!values.quick, skipBuild: !!values["skip-build"], phases: new Set(only as Phase[]) };
+  return { quick: !!values.quick, skipBuild: !!values["skip-build"], reportOnly: !!values["report-only"], phases: new Set(only as Phase[]) };
 }
 
 
@@ -81,8 +88,24 @@ async function withServer<T>(
   }
 }
 
+const RESULTS_PATH = join(projectRoot, "bench", "results.json");
+
+function writeDocs(results: BenchResults): void {
+  const { machine, settings } = results;
+  const subtitle = `${settings.mode} run, ${results.generatedAt.slice(0, 10)}, ${machine.cpuCount} × ${machine.cpuModel}, Node.js ${machine.node}, autocannon ${settings.connections} connections`;
+  writeFileSync(join(projectRoot, "docs", "benchmarks.svg"), ratioChartSvg(results.servers, results.targets.ratio, subtitle));
+  writeFileSync(join(projectRoot, "docs", "benchmarks.md"), benchmarksMarkdown(results));
+}
+
 async function main() {
-  const { quick, skipBuild, phases } = options();
+  const { quick, skipBuild, reportOnly, phases } = options();
+  if (reportOnly) {
+    const results = JSON.parse(readFileSync(RESULTS_PATH, "utf8")) as BenchResults;
+    console.log(printResults(results));
+    writeDocs(results);
+    log("wrote docs/benchmarks.md, docs/benchmarks.svg from bench/results.json");
+    return;
+  }
   const settings = benchSettings(quick);
   const machine = machineInfo();
   const phaseSeconds: Record<string, number> = {};
@@ -105,6 +128,7 @@ async function main() {
   const results: BenchResults = {
     generatedAt: new Date().toISOString(),
     mode: settings.mode,
+    source: sourceVersion(projectRoot),
     durationSeconds: 0,
     phaseSeconds,
     machine: { ...machine, loadAverageAtEnd: [] },
@@ -182,10 +206,8 @@ async function main() {
 
   if (phases.size === PHASES.length) {
     mkdirSync(join(projectRoot, "bench"), { recursive: true });
-    writeFileSync(join(projectRoot, "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
-    const subtitle = `${results.settings.mode} run, ${results.generatedAt.slice(0, 10)}, ${machine.cpuCount} × ${machine.cpuModel}, Node.js ${machine.node}, autocannon ${settings.connections} connections`;
-    writeFileSync(join(projectRoot, "docs", "benchmarks.svg"), ratioChartSvg(results.servers, TARGETS.ratio, subtitle));
-    writeFileSync(join(projectRoot, "docs", "benchmarks.md"), benchmarksMarkdown(results));
+    writeFileSync(RESULTS_PATH, `${JSON.stringify(results, null, 2)}\n`);
+    writeDocs(results);
     log("wrote bench/results.json, docs/benchmarks.md, docs/benchmarks.svg");
   }
   if (results.problems.length) {

@@ -44,6 +44,7 @@ export function ratioChartSvg(servers: ServerRun[], target: number, subtitle: st
     .title { font-size: 15px; font-weight: 600; }
     .subtitle, .tick { font-size: 11px; fill: #475569; }
     .label, .value { font-size: 12px; }
+    .value { paint-order: stroke; stroke: #ffffff; stroke-width: 3px; }
     .target { font-size: 11px; fill: #dc2626; }
   </style>
   <rect width="100%" height="100%" fill="#ffffff"/>

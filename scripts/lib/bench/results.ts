@@ -9,6 +9,8 @@ import type { EventLoopResult, SignInThroughput } from "./sign-in";
 export type BenchResults = {
   generatedAt: string;
   mode: BenchSettings["mode"];
+  /** git commit of the measured source (absent in results from before this was recorded). */
+  source?: string | null;
   durationSeconds: number;
   phaseSeconds: Record<string, number>;
   machine: MachineInfo & { loadAverageAtEnd: number[] };

@@ -52,12 +52,12 @@ export function benchSettings(quick: boolean) {
     /** Each route's seconds are split into this many turns, alternating between the routes. */
     routeRounds: quick ? 3 : 10,
     /** Requests to /api/me before each of the two RSS readings. */
-    memoryRequests: quick ? 1_000 : 10_000,
+    memoryRequests: quick ? 500 : 10_000,
     bcryptCost: app.AUTH_BCRYPT_COST,
     hashWorkers: app.AUTH_HASH_WORKERS,
     jwtRecheckSeconds: app.AUTH_JWT_RECHECK_SECONDS,
     databasePoolMax: app.DATABASE_POOL_MAX,
-    signIn: { concurrentHashes: 4, rounds: quick ? 3 : 5, signIns: quick ? 12 : 40, loadConnections: 4 },
+    signIn: { concurrentHashes: 4, rounds: quick ? 2 : 5, signIns: quick ? 8 : 40, loadConnections: 4 },
     scale: { small: 1_000, large: quick ? 100_000 : 1_000_000, lookups: 2_000 },
     purge: { rows: quick ? 100_000 : 1_000_000, bcryptCost: 4, batchSize: 1_000, beforeSeconds: quick ? 1 : 5, signInConcurrency: 2 },
   };

@@ -1,5 +1,5 @@
 import type { Db } from "./db";
-import { hashPassword, verifyPassword } from "./password";
+import { hashPassword, PASSWORD_MAX_BYTES, passwordByteLength, verifyPassword } from "./password";
 import { revokeUserSessions } from "./session-admin";
 import { newPasswordSchema } from "./validation";
 
@@ -27,7 +27,9 @@ export async function changePassword(
   if (newPassword !== confirmPassword) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { confirmPassword: ["The passwords do not match."] } };
 
   const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  if (!user?.passwordHash || currentPassword.length > 1024 || !(await verifyPassword(currentPassword, user.passwordHash))) {
+  // Over 72 bytes bcrypt would compare only the first 72 bytes, and no stored password is longer (ASVS 6.2.8).
+  const tooLong = passwordByteLength(currentPassword) > PASSWORD_MAX_BYTES;
+  if (!user?.passwordHash || tooLong || !(await verifyPassword(currentPassword, user.passwordHash))) {
     return { status: "error", message: "Your current password is not correct.", fieldErrors: { currentPassword: ["Your current password is not correct."] } };
   }
   await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword, cost) } });

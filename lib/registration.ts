@@ -3,9 +3,12 @@ import { hashPassword } from "./password";
 import { DEFAULT_ROLE } from "./permissions";
 import { registrationSchema } from "./validation";
 
+/** POST /api/register reads at most this much: far above any valid name + email + password (~500 bytes). */
+export const REGISTER_BODY_MAX_BYTES = 16 * 1024;
+
 export type RegistrationResult =
   | { status: "created"; userId: string; email: string }
-  | { status: "error"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
+  | { status: "error"; reason: "invalid" | "duplicate"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
@@ -20,11 +23,12 @@ export async function registerUser(db: Db, input: unknown, cost: number): Promis
       const key = String(issue.path[0] ?? "form");
       (fieldErrors[key] ??= []).push(issue.message);
     }
-    return { status: "error", message: "Please fix the highlighted fields.", fieldErrors };
+    return { status: "error", reason: "invalid", message: "Please fix the highlighted fields.", fieldErrors };
   }
   const { name, email, password } = parsed.data;
   const duplicate = {
     status: "error" as const,
+    reason: "duplicate" as const,
     message: "An account with this email already exists. Sign in instead.",
     fieldErrors: { email: ["An account with this email already exists."] },
   };

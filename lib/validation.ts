@@ -22,16 +22,26 @@ export const newPasswordSchema = z
 
 export const credentialsSchema = z.object({
   email: emailSchema,
-  // Sign-in only needs a bound; the real rules apply at registration.
-  password: z.string().min(1, "Enter your password").max(1024, "Invalid email or password"),
+  // Sign-in only needs a bound; the real rules apply at registration. Past 72 bytes bcrypt would compare only
+  // the first 72, so "the right password plus anything" would pass: no stored password is that long (ASVS 6.2.8).
+  password: z
+    .string()
+    .min(1, "Enter your password")
+    .max(1024, "Invalid email or password")
+    .refine((password) => passwordByteLength(password) <= PASSWORD_MAX_BYTES, { message: "Invalid email or password" }),
 });
 
+export const nameSchema = z
+  .string({ message: "Enter your name" })
+  .trim()
+  .min(1, "Enter your name")
+  .max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters`)
+  // PostgreSQL cannot store NUL in text (a 500 found by tests/e2e/fuzz.test.ts); no control character or
+  // broken UTF-16 belongs in a display name anyway.
+  .refine((name) => !/\p{Cc}/u.test(name) && name.isWellFormed(), { message: "Name cannot contain control characters" });
+
 export const registrationSchema = z.object({
-  name: z
-    .string({ message: "Enter your name" })
-    .trim()
-    .min(1, "Enter your name")
-    .max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters`),
+  name: nameSchema,
   email: emailSchema,
   password: newPasswordSchema,
 });

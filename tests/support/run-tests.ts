@@ -4,7 +4,7 @@
 //   --skip-build                  reuse the existing .next build for e2e
 //   E2E_PROVIDERS=sqlite,postgresql   E2E_STRATEGIES=database,jwt   narrow the matrix
 //   E2E_FILES="account browser"       only e2e files whose path contains one of these words
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { createDb } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
@@ -24,11 +24,17 @@ const E2E_CLIENT_REFRESH_SECONDS = "2";
 
 const results: { name: string; ok: boolean; seconds: number }[] = [];
 
-function run(name: string, command: string, commandArgs: string[], env: Record<string, string> = {}): boolean {
+async function run(name: string, command: string, commandArgs: string[], env: Record<string, string> = {}): Promise<boolean> {
   console.log(`\n━━ ${name} ━━`);
   const started = Date.now();
-  const result = spawnSync(command, commandArgs, { cwd: projectRoot, stdio: "inherit", env: { ...process.env, ...env } });
-  const ok = result.status === 0;
+  // Not spawnSync: while the tests run, this process must keep reading the e2e server's stdout/stderr pipes.
+  // A blocked event loop here lets the pipe fill up, and the server then blocks on its next log line.
+  const status = await new Promise<number | null>((resolve) => {
+    const child = spawn(command, commandArgs, { cwd: projectRoot, stdio: "inherit", env: { ...process.env, ...env } });
+    child.on("error", () => resolve(null));
+    child.on("exit", (code) => resolve(code));
+  });
+  const ok = status === 0;
   results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
   return ok;
 }
@@ -52,7 +58,7 @@ async function e2e(provider: "sqlite" | "postgresql") {
       });
       const server = await startServer(env);
       try {
-        const ok = run(`e2e ${provider} ${strategy}`, process.execPath, [vitest, "run", "--project", "e2e", ...list("E2E_FILES", []).flatMap((f) => f.split(" "))], {
+        const ok = await run(`e2e ${provider} ${strategy}`, process.execPath, [vitest, "run", "--project", "e2e", ...list("E2E_FILES", []).flatMap((f) => f.split(" "))], {
           E2E_BASE_URL: server.url,
           E2E_DATABASE_URL: database.url,
           E2E_STRATEGY: strategy,
@@ -71,15 +77,15 @@ async function e2e(provider: "sqlite" | "postgresql") {
 }
 
 async function main() {
-  run("schemas in sync", process.execPath, [join(projectRoot, "scripts", "sync-schemas.mjs"), "--check"]);
-  if (only.includes("unit")) run("unit", process.execPath, [vitest, "run", "--project", "unit"]);
+  await run("schemas in sync", process.execPath, [join(projectRoot, "scripts", "sync-schemas.mjs"), "--check"]);
+  if (only.includes("unit")) await run("unit", process.execPath, [vitest, "run", "--project", "unit"]);
   if (only.includes("integration")) {
     for (const provider of ["sqlite", "postgresql"]) {
-      run(`integration ${provider}`, process.execPath, [vitest, "run", "--project", "integration"], { TEST_DATABASE_PROVIDER: provider });
+      await run(`integration ${provider}`, process.execPath, [vitest, "run", "--project", "integration"], { TEST_DATABASE_PROVIDER: provider });
     }
   }
   if (only.includes("e2e")) {
-    const built = skipBuild || run("next build", process.execPath, [next, "build"], { NEXT_TELEMETRY_DISABLED: "1" });
+    const built = skipBuild || (await run("next build", process.execPath, [next, "build"], { NEXT_TELEMETRY_DISABLED: "1" }));
     if (built) for (const provider of providers) await e2e(provider);
   }
 

@@ -14,9 +14,20 @@ export function sessionCookieConfig(authUrl: string | undefined) {
 
 type CookieReader = { get(name: string): { value: string } | undefined };
 
+/**
+ * The cookie names this deployment accepts, like Auth.js: with an https AUTH_URL only the __Host- one, so a
+ * cookie planted under a weaker name by a sibling subdomain is ignored (ASVS 3.3.3).
+ */
+export function acceptedSessionCookieNames(authUrl: string | undefined): readonly string[] {
+  return authUrl?.startsWith("https://") ? [HOST_SESSION_COOKIE] : SESSION_COOKIE_NAMES.slice(1);
+}
+
 /** The session cookie's name and value (chunks joined), or null when there is none. */
-export function readSessionCookie(cookies: CookieReader): { name: string; value: string } | null {
-  for (const name of SESSION_COOKIE_NAMES) {
+export function readSessionCookie(
+  cookies: CookieReader,
+  names: readonly string[] = acceptedSessionCookieNames(process.env.AUTH_URL),
+): { name: string; value: string } | null {
+  for (const name of names) {
     const whole = cookies.get(name)?.value;
     if (whole) return { name, value: whole };
     let value = "";

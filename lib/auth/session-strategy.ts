@@ -194,7 +194,8 @@ export function clearJwtCheckCache() {
  */
 export async function checkJwtSession(db: Db, env: StrategyEnv, token: JWT): Promise<{ claims: SessionClaims; checkedAt: number } | null> {
   const { sid, authTime } = token;
-  if (typeof sid !== "string" || typeof authTime !== "number") return null;
+  // sids are 16 random bytes in base64url; anything else never reaches a query.
+  if (typeof sid !== "string" || !/^[A-Za-z0-9_-]{22}$/.test(sid) || typeof authTime !== "number") return null;
   if (isPastAbsoluteLifetime(authTime, env)) {
     await db.jwtSession.deleteMany({ where: { id: sid } });
     return null;

@@ -582,12 +582,8 @@ describe(`fuzzing the session cookie (${strategy})`, () => {
     FUZZ_TIMEOUT_MS,
   );
 
-  // KNOWN GAP (JWT mode on PostgreSQL, found by this fuzz): a JWE made with the server's own key whose `sid` holds
-  // a NUL reaches the database unchecked, PostgreSQL rejects the query, and the DAL answers 503 "unavailable".
-  // Only a holder of AUTH_SECRET can make such a token. Expected to fail until lib/auth/session-strategy.ts
-  // checks the sid's shape before querying; then drop `.fails`.
-  const nulSidFails = strategy === "jwt" && process.env.E2E_PROVIDER === "postgresql";
-  (nulSidFails ? it.fails : it)("a JWE with the server's key and a NUL in its sid is signed out, not a 5xx", async () => {
+  // Found by this fuzz: a sid with a NUL once reached PostgreSQL and gave 503; sids are now shape-checked first.
+  it("a JWE with the server's key and a NUL in its sid is signed out, not a 5xx", async () => {
     const token = { sub: owner.id, email: owner.email, role: "user", permissions: [], sid: "a\u0000b", authTime: Math.floor(Date.now() / 1000) };
     const cookie = `${SESSION_COOKIE}=${await encode({ token, secret: E2E_SECRET, salt: SESSION_COOKIE })}`;
     expect(checkSignedOutAnswer({ cookie, path: "/api/me" }, await send("/api/me", { headers: { cookie } }))).toBeNull();

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { clientIp } from "../../lib/client-ip";
 import { safeCallbackPath } from "../../lib/safe-redirect";
 import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../../lib/session-token";
-import { readSessionCookie } from "../../lib/auth/session-cookie";
+import { acceptedSessionCookieNames, readSessionCookie } from "../../lib/auth/session-cookie";
 
 describe("session tokens", () => {
   it("are 256-bit, base64url, unique and hashed with SHA-256", () => {
@@ -40,7 +40,11 @@ describe("readSessionCookie", () => {
   const jar = (cookies: Record<string, string>) => ({ get: (name: string) => (name in cookies ? { value: cookies[name] } : undefined) });
   it("reads plain, prefixed and chunked cookies", () => {
     expect(readSessionCookie(jar({ "authjs.session-token": "a" }))).toEqual({ name: "authjs.session-token", value: "a" });
-    expect(readSessionCookie(jar({ "__Host-authjs.session-token": "b" }))?.name).toBe("__Host-authjs.session-token");
+    const https = acceptedSessionCookieNames("https://app.example");
+    expect(readSessionCookie(jar({ "__Host-authjs.session-token": "b" }), https)?.name).toBe("__Host-authjs.session-token");
+    // ASVS 3.3.3: on https a cookie under a weaker name (settable by a sibling subdomain) is ignored, and vice versa
+    expect(readSessionCookie(jar({ "authjs.session-token": "a" }), https)).toBeNull();
+    expect(readSessionCookie(jar({ "__Host-authjs.session-token": "b" }))).toBeNull();
     expect(readSessionCookie(jar({ "authjs.session-token.0": "x", "authjs.session-token.1": "y" }))?.value).toBe("xy");
     expect(readSessionCookie(jar({}))).toBeNull();
   });

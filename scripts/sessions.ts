@@ -1,4 +1,4 @@
-// npm run sessions -- list [--user <email>] | revoke <sessionId> | revoke --user <email> | purge-expired [--batch-size <n>]
+// npm run sessions -- list [--user <email>] | revoke <sessionId> | revoke --user <email> | purge-expired [--batch-size <n>] [--pause-ms <ms>]
 // Operator view of signed-in sessions (both strategies' tables), for when the admin pages are not reachable.
 import { loadEnvFile } from "./lib/env-file";
 import { parseCliArgs } from "./lib/args";
@@ -14,12 +14,13 @@ const USAGE = `Usage:
   npm run sessions -- list [--user <email>]        active sessions, most recently used first
   npm run sessions -- revoke <sessionId>           end one session
   npm run sessions -- revoke --user <email>        end all of a user's sessions
-  npm run sessions -- purge-expired [--batch-size <n>]
+  npm run sessions -- purge-expired [--batch-size <n>] [--pause-ms <ms>]
                                                    delete expired sessions, verification tokens and stale sign-in counters`;
 
 const options = {
   user: { type: "string" },
   "batch-size": { type: "string" },
+  "pause-ms": { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -45,9 +46,10 @@ runScript(async () => {
     } else if (command === "revoke") {
       await revoke(db, rest, values.user, env.AUTH_JWT_RECHECK_SECONDS);
     } else {
-      if (rest.length || values.user !== undefined) throw new ScriptError(`"purge-expired" takes only --batch-size.\n\n${USAGE}`);
-      const batchSize = values["batch-size"] === undefined ? undefined : positiveInteger(values["batch-size"]);
-      const purged = await purgeExpiredSessions(db, { ...lifetime, batchSize });
+      if (rest.length || values.user !== undefined) throw new ScriptError(`"purge-expired" takes only --batch-size and --pause-ms.\n\n${USAGE}`);
+      const batchSize = values["batch-size"] === undefined ? undefined : wholeNumber("--batch-size", values["batch-size"], 1);
+      const pauseMs = values["pause-ms"] === undefined ? undefined : wholeNumber("--pause-ms", values["pause-ms"], 0);
+      const purged = await purgeExpiredSessions(db, { ...lifetime, batchSize, pauseMs });
       const throttles = await purgeStaleThrottles(db, {
         maxFailures: env.AUTH_SIGNIN_MAX_FAILURES,
         windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS,
@@ -92,9 +94,11 @@ async function revoke(db: Db, ids: string[], email: string | undefined, recheckS
 // A JWT cookie stays valid until the app next re-checks its session record.
 const jwtNote = (seconds: number) => ` JWT sessions end at their next check, within ${seconds} s.`;
 
-function positiveInteger(value: string): number {
+function wholeNumber(flag: string, value: string, min: 0 | 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new ScriptError(`--batch-size must be a positive integer, got "${value}".`);
+  if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < min) {
+    throw new ScriptError(`${flag} must be ${min ? "a positive integer" : "a whole number (0 or more)"}, got "${value}".`);
+  }
   return n;
 }
 

@@ -41,6 +41,14 @@ function decryptGcm(key: Buffer, aad: Buffer, iv: Buffer, ciphertext: Buffer, ta
   return Buffer.concat([decipher.update(ciphertext), decipher.final()]);
 }
 
+/** The claim-time checks of Auth.js's decode(): not expired and not before `nbf`, with its 15 s clock tolerance. */
+export function isWithinLifetime(claims: { exp?: unknown; nbf?: unknown }, nowMs = Date.now()): boolean {
+  const now = Math.floor(nowMs / 1000);
+  if (typeof claims.exp === "number" && claims.exp <= now - CLOCK_TOLERANCE_SECONDS) return false;
+  if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_TOLERANCE_SECONDS) return false;
+  return true;
+}
+
 /** The JWT payload of a valid, unexpired Auth.js cookie, or null for anything else. Never throws. */
 export function decryptSessionJwt(token: string, keys: DecryptionKeys, thumbprints: { cbc: string; gcm: string }): Record<string, unknown> | null {
   try {
@@ -66,13 +74,10 @@ export function decryptSessionJwt(token: string, keys: DecryptionKeys, thumbprin
     const payload = JSON.parse(utf8.decode(json)) as unknown;
     if (!payload || typeof payload !== "object" || Array.isArray(payload)) return null;
     const claims = payload as Record<string, unknown>;
-    const now = Math.floor(Date.now() / 1000);
     for (const name of ["exp", "nbf", "iat"] as const) {
       if (claims[name] !== undefined && typeof claims[name] !== "number") return null;
     }
-    if (typeof claims.exp === "number" && claims.exp <= now - CLOCK_TOLERANCE_SECONDS) return null;
-    if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_TOLERANCE_SECONDS) return null;
-    return claims;
+    return isWithinLifetime(claims) ? claims : null;
   } catch {
     return null; // malformed JSON, bad padding, wrong GCM tag
   }

@@ -203,8 +203,18 @@ describe("npm run sessions", () => {
     expect(unknown.stderr).toContain("No user with email nobody@example.com.");
   });
 
+  it("refuses a bad --batch-size or --pause-ms, deleting nothing", async () => {
+    const before = (await sessionIds()).sort();
+    for (const args of [["--batch-size", "0"], ["--pause-ms=-5"], ["--pause-ms", "soon"], ["--pause-ms", "1.5"]]) {
+      const result = await run(["purge-expired", ...args]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`${args[0].split("=")[0]} must be`));
+    }
+    expect((await sessionIds()).sort()).toEqual(before);
+  });
+
   it("purges expired sessions and keeps active ones", async () => {
-    const result = await run(["purge-expired", "--batch-size", "1"]);
+    const result = await run(["purge-expired", "--batch-size", "1", "--pause-ms", "0"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Deleted 1 expired database session(s), 0 expired JWT session record(s)");
     expect(await sessionIds()).toEqual(["alice-laptop"]);

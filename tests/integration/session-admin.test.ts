@@ -149,5 +149,7 @@ describe("session administration", () => {
   it("refuses a batch size that is not a positive integer", async () => {
     await expect(purgeExpiredSessions(ctx.db, { batchSize: 0 })).rejects.toThrow(RangeError);
     await expect(purgeExpiredSessions(ctx.db, { batchSize: 2.5 })).rejects.toThrow(/positive integer/);
+    await expect(purgeExpiredSessions(ctx.db, { pauseMs: -1 })).rejects.toThrow(/pauseMs must be zero or more/);
+    await expect(purgeExpiredSessions(ctx.db, { pauseMs: Number.NaN })).rejects.toThrow(RangeError);
   });
 });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { encode, decode } from "next-auth/jwt";
 import { createSessionVerifier } from "../../lib/auth/session-verifier";
 import { clearJwtCheckCache } from "../../lib/auth/session-strategy";
@@ -100,6 +100,72 @@ describe.each(["database", "jwt"] as const)("fast session check agrees with Auth
       expect(await bothSay(cookie)).toBe("accepted");
     } finally {
       await ctx.db.user.update({ where: { id: userId }, data: { roleName: "admin" } });
+    }
+  });
+});
+
+// In JWT mode one verifier (the DAL's, per instance) decrypts a cookie value once and remembers the result.
+// A remembered cookie must still be rejected whenever a fresh decryption would be, on the same verifier.
+describe("one JWT verifier seeing the same cookie again (decrypted-cookie memo)", () => {
+  let ctx: TestContext;
+  let userId: string;
+  const password = "correct-horse-battery";
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ AUTH_SESSION_STRATEGY: "jwt", AUTH_JWT_RECHECK_SECONDS: "1" });
+    userId = (await createUser(ctx.db, { email: "memo@example.com", password, role: "admin" })).id;
+  });
+  afterAll(() => ctx.cleanup());
+  afterEach(() => vi.useRealTimers());
+
+  async function freshCookie(): Promise<string> {
+    const client = new AuthClient(ctx.env, ctx.db);
+    await client.signIn("memo@example.com", password);
+    return client.sessionCookie()!;
+  }
+
+  it("an accepted cookie is rejected once it expires, on the same verifier, as Auth.js rejects it", async () => {
+    const token = (await decode({ token: await freshCookie(), secret: TEST_SECRET, salt: NAME }))!;
+    const shortLived = await encode({ token, maxAge: 30, secret: TEST_SECRET, salt: NAME });
+    const verify = createSessionVerifier(ctx.env, ctx.db);
+    expect(await verify({ name: NAME, value: shortLived })).not.toBeNull();
+    expect(await verify({ name: NAME, value: shortLived })).not.toBeNull(); // from the memo
+
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + 50_000 }); // past exp + Auth.js's 15 s tolerance
+    expect(await decode({ token: shortLived, secret: TEST_SECRET, salt: NAME }).catch(() => null)).toBeNull();
+    expect(await verify({ name: NAME, value: shortLived })).toBeNull();
+  });
+
+  it("a tampered copy or the same value under another cookie name is rejected after the original was accepted", async () => {
+    const cookie = await freshCookie();
+    const verify = createSessionVerifier(ctx.env, ctx.db);
+    expect(await verify({ name: NAME, value: cookie })).not.toBeNull();
+    for (const at of [0, 40, Math.floor(cookie.length / 2), cookie.length - 2]) {
+      const flipped = cookie.slice(0, at) + (cookie[at] === "A" ? "B" : "A") + cookie.slice(at + 1);
+      expect(await verify({ name: NAME, value: flipped })).toBeNull();
+    }
+    expect(await verify({ name: NAME, value: cookie + "A" })).toBeNull();
+    // Another name is another key (the cookie name is Auth.js's key-derivation salt).
+    expect(await verify({ name: "__Secure-authjs.session-token", value: cookie })).toBeNull();
+    expect(await verify({ name: NAME, value: cookie })).not.toBeNull();
+  });
+
+  it("revocation and disabling still apply to a remembered cookie within the recheck window", async () => {
+    const cookie = await freshCookie();
+    const verify = createSessionVerifier(ctx.env, ctx.db);
+    expect(await verify({ name: NAME, value: cookie })).not.toBeNull();
+    await ctx.db.jwtSession.deleteMany({ where: { userId } });
+    await sleep(1100);
+    expect(await verify({ name: NAME, value: cookie })).toBeNull();
+
+    const other = await freshCookie();
+    expect(await verify({ name: NAME, value: other })).not.toBeNull();
+    await ctx.db.user.update({ where: { id: userId }, data: { active: false } });
+    try {
+      await sleep(1100);
+      expect(await verify({ name: NAME, value: other })).toBeNull();
+    } finally {
+      await ctx.db.user.update({ where: { id: userId }, data: { active: true } });
     }
   });
 });

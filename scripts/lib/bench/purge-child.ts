@@ -13,7 +13,8 @@ async function main() {
     const startedAt = Date.now();
     let last = performance.now();
     const result = await purgeExpiredSessions(db, {
-      batchSize: Number(process.env.BENCH_PURGE_BATCH_SIZE) || 1000,
+      batchSize: Number(process.env.BENCH_PURGE_BATCH_SIZE),
+      pauseMs: Number(process.env.BENCH_PURGE_PAUSE_MS),
       onBatch: () => {
         const now = performance.now();
         batchMs.push(now - last);

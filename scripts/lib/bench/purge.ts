@@ -73,11 +73,11 @@ function signInLoops(server: RunningServer, request: Awaited<ReturnType<typeof s
 
 type PurgeChildOutput = { startedAt: number; finishedAt: number; result: { sessions: number }; batchMs: number[] };
 
-function runPurgeProcess(databaseUrl: string, batchSize: number): Promise<PurgeChildOutput> {
+function runPurgeProcess(databaseUrl: string, batchSize: number, pauseMs: number): Promise<PurgeChildOutput> {
   const tsx = join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
   const child = spawn(process.execPath, [tsx, join("scripts", "lib", "bench", "purge-child.ts")], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", DATABASE_URL: databaseUrl, BENCH_PURGE_BATCH_SIZE: String(batchSize) },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", DATABASE_URL: databaseUrl, BENCH_PURGE_BATCH_SIZE: String(batchSize), BENCH_PURGE_PAUSE_MS: String(pauseMs) },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -113,7 +113,7 @@ export async function benchPurge(databases: BenchDatabases, provider: DatabasePr
 }
 
 async function purgeDuringSignIns(database: BenchDatabase, settings: BenchSettings): Promise<PurgeRun> {
-  const { rows, bcryptCost, batchSize, beforeSeconds, signInConcurrency } = settings.purge;
+  const { rows, bcryptCost, batchSize, pauseMs, beforeSeconds, signInConcurrency } = settings.purge;
   const { provider } = database;
   const server = await startBenchServer(database, "database", settings, bcryptCost);
   try {
@@ -127,7 +127,7 @@ async function purgeDuringSignIns(database: BenchDatabase, settings: BenchSettin
     await sleep(beforeSeconds * 1000);
     let purge: PurgeChildOutput;
     try {
-      purge = await runPurgeProcess(database.url, batchSize);
+      purge = await runPurgeProcess(database.url, batchSize, pauseMs);
     } finally {
       await signIns.stop();
     }

@@ -13,8 +13,22 @@ import { appEnv, BASELINE_ROUTE, ROUTES, type BenchSettings, type RouteName, typ
 // what the route does with it), plus a signed-out page as a rendering reference. Then the server's RSS after
 // two equal batches of /api/me requests.
 
-export type RouteResult = LoadSummary & { route: RouteName; kind: RouteSpec["kind"]; ratio: number };
-export type MemoryResult = { requestsPerStep: number; beforeMiB: number; afterFirstMiB: number; afterSecondMiB: number; growthMiB: number };
+export type RouteResult = LoadSummary & {
+  route: RouteName;
+  kind: RouteSpec["kind"];
+  /** req/s ÷ /api/ping's req/s on the same server. */
+  ratio: number;
+  /** Authenticated routes: the no-auth route they are compared with, and req/s ÷ its req/s. */
+  baseline?: RouteName;
+  baselineRatio?: number;
+};
+export type MemoryResult = {
+  requestsPerStep: number;
+  /** RSS before the first batch, then after each batch. */
+  readingsMiB: number[];
+  /** Change over the last batch. */
+  growthMiB: number;
+};
 export type ServerRun = { provider: DatabaseProvider; strategy: Strategy; routes: RouteResult[]; memory: MemoryResult; problems: string[] };
 
 // Servers started and starting, so an interrupted run can stop them all.
@@ -84,19 +98,25 @@ export async function benchRoutes(
     { seconds: settings.routeSeconds, rounds: settings.routeRounds },
   );
   for (const [name, summary] of summaries) check(name, summary);
-  const baseline = summaries.get(BASELINE_ROUTE)!.rps;
-  const routes = ROUTES.map((route) => ({ route: route.name, kind: route.kind, ...summaries.get(route.name)!, ratio: summaries.get(route.name)!.rps / baseline }));
+  const rps = (name: RouteName) => summaries.get(name)!.rps;
+  const routes: RouteResult[] = ROUTES.map((route) => ({
+    route: route.name,
+    kind: route.kind,
+    ...summaries.get(route.name)!,
+    ratio: rps(route.name) / rps(BASELINE_ROUTE),
+    ...(route.baseline ? { baseline: route.baseline, baselineRatio: rps(route.name) / rps(route.baseline) } : {}),
+  }));
 
   log("  memory");
   const pid = server.process.pid!;
   // Read after a short pause, so responses still being written do not count.
   const settledMiB = async () => (await sleep(1_000), residentMiB(pid));
   const me = ROUTES.find((route) => route.name === "/api/me")!;
-  const beforeMiB = await settledMiB();
-  check("/api/me", await load({ ...options(me), amount: settings.memoryRequests }));
-  const afterFirstMiB = await settledMiB();
-  check("/api/me", await load({ ...options(me), amount: settings.memoryRequests }));
-  const afterSecondMiB = await settledMiB();
-  const memory = { requestsPerStep: settings.memoryRequests, beforeMiB, afterFirstMiB, afterSecondMiB, growthMiB: afterSecondMiB - afterFirstMiB };
+  const readingsMiB = [await settledMiB()];
+  for (let batch = 0; batch < settings.memoryBatches; batch++) {
+    check("/api/me", await load({ ...options(me), amount: settings.memoryRequests }));
+    readingsMiB.push(await settledMiB());
+  }
+  const memory = { requestsPerStep: settings.memoryRequests, readingsMiB, growthMiB: readingsMiB.at(-1)! - readingsMiB.at(-2)! };
   return { ...run, routes, memory, problems };
 }

@@ -5,6 +5,9 @@ import { parseEnv, type Env } from "../../../lib/env";
 import { E2E_SECRET } from "../../../tests/support/server";
 import type { BenchDatabase, BenchDatabases } from "./databases";
 import { benchToken, insertSessions } from "./session-rows";
+import { load, loadInTurns, type LoadSummary } from "./load";
+import { log } from "./log";
+import { signedInCookie, startBenchServer } from "./routes";
 import type { BenchSettings } from "./settings";
 import { summarize, type LatencySummary } from "./stats";
 
@@ -13,8 +16,16 @@ import { summarize, type LatencySummary } from "./stats";
 // existing sessions in two databases, one with a small and one with a large Session table. Lookups alternate
 // between the two, so a busy moment on a shared machine slows both sides alike instead of skewing the ratio.
 
-export type ScaleStep = { rows: number; insertSeconds: number; lookups: LatencySummary };
-export type ScaleResult = { provider: DatabaseProvider; small: ScaleStep; large: ScaleStep; p50Ratio: number };
+export type ScaleStep = { rows: number; insertSeconds: number; lookups: LatencySummary; http?: LoadSummary };
+export type ScaleResult = {
+  provider: DatabaseProvider;
+  small: ScaleStep;
+  large: ScaleStep;
+  /** In-process lookup p50, large table ÷ small table. */
+  p50Ratio: number;
+  /** GET /api/me p50 latency on a server over the large table ÷ on one over the small table. */
+  httpP50Ratio?: number;
+};
 
 const WARMUP_LOOKUPS = 200;
 
@@ -56,15 +67,44 @@ export async function benchScale(databases: BenchDatabases, provider: DatabasePr
       for (const side of sides) await lookupOnce(side, i >= WARMUP_LOOKUPS);
     }
     const [smallLookups, largeLookups] = sides.map((side) => summarize(side.samples));
+    log("  the same through HTTP: GET /api/me on a server per table");
+    const http = await apiMeOnBoth(small.database, large.database, settings);
     return {
       provider,
-      small: { rows: smallRows, insertSeconds: small.insertSeconds, lookups: smallLookups },
-      large: { rows: largeRows, insertSeconds: large.insertSeconds, lookups: largeLookups },
+      small: { rows: smallRows, insertSeconds: small.insertSeconds, lookups: smallLookups, http: http.small },
+      large: { rows: largeRows, insertSeconds: large.insertSeconds, lookups: largeLookups, http: http.large },
       p50Ratio: largeLookups.p50 / smallLookups.p50,
+      httpP50Ratio: http.large.latencyP50 / http.small.latencyP50,
     };
   } finally {
     for (const side of sides) await side.db.$disconnect();
     await small.database.drop();
     await large.database.drop();
+  }
+}
+
+/**
+ * What a signed-in request sees: a production server (database strategy) on each database, GET /api/me with a
+ * session of its own, loaded in alternating turns like the routes phase.
+ */
+async function apiMeOnBoth(small: BenchDatabase, large: BenchDatabase, settings: BenchSettings): Promise<{ small: LoadSummary; large: LoadSummary }> {
+  const servers = await Promise.all([small, large].map((database) => startBenchServer(database, "database", settings, 4)));
+  try {
+    const targets = await Promise.all(
+      servers.map(async (server, i) => ({
+        key: i === 0 ? ("small" as const) : ("large" as const),
+        options: { url: `${server.url}/api/me`, connections: settings.connections, headers: { cookie: await signedInCookie(server) } },
+      })),
+    );
+    for (const target of targets) await load({ ...target.options, duration: settings.warmupSeconds });
+    const summaries = await loadInTurns(targets, { seconds: settings.routeSeconds, rounds: settings.routeRounds });
+    for (const [key, summary] of summaries) {
+      if (summary.errors || Object.keys(summary.statusCodes).some((code) => code !== "200")) {
+        throw new Error(`scale: GET /api/me on the ${key} table answered ${JSON.stringify(summary.statusCodes)} with ${summary.errors} errors`);
+      }
+    }
+    return { small: summaries.get("small")!, large: summaries.get("large")! };
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
   }
 }

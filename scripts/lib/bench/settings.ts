@@ -1,4 +1,5 @@
 import { parseEnv } from "../../../lib/env";
+import { PURGE_DEFAULTS } from "../../../lib/session-admin";
 import { E2E_SECRET } from "../../../tests/support/server";
 
 // What one benchmark run measures and for how long. `--quick` shortens every phase; the app settings follow
@@ -6,15 +7,19 @@ import { E2E_SECRET } from "../../../tests/support/server";
 
 export const BENCH_DIST_DIR = ".next-bench";
 /**
- * What is loaded on every server. The baseline and the authenticated routes get the signed-in Cookie header;
- * the reference is a page rendered for a signed-out visitor (no cookie: no lookup, no decryption), to tell how
- * much of a protected page's cost is rendering rather than authorization.
+ * What is loaded on every server, all with the same signed-in Cookie header except the signed-out page. Every
+ * authenticated route is compared with a no-auth baseline of its own kind:
+ *   /api/me (route handler, DAL)         ↔ /api/ping, a route handler with no auth and no database;
+ *   / signed in (page, DAL in layout)    ↔ the same page for a visitor without a cookie (no lookup, no decryption);
+ *   /dashboard (protected page, DAL)     ↔ that signed-out page too (a different page of similar size).
+ * Every route's ratio to /api/ping is reported as well: for pages it shows how much rendering costs next to JSON.
  */
 export const ROUTES = [
-  { name: "/api/ping", path: "/api/ping", signedIn: true, kind: "baseline" },
-  { name: "/api/me", path: "/api/me", signedIn: true, kind: "authenticated" },
-  { name: "/dashboard", path: "/dashboard", signedIn: true, kind: "authenticated" },
-  { name: "/ (signed out)", path: "/", signedIn: false, kind: "reference" },
+  { name: "/api/ping", path: "/api/ping", signedIn: true, kind: "baseline", baseline: null },
+  { name: "/api/me", path: "/api/me", signedIn: true, kind: "authenticated", baseline: "/api/ping" },
+  { name: "/dashboard", path: "/dashboard", signedIn: true, kind: "authenticated", baseline: "/ (signed out)" },
+  { name: "/ (signed in)", path: "/", signedIn: true, kind: "authenticated", baseline: "/ (signed out)" },
+  { name: "/ (signed out)", path: "/", signedIn: false, kind: "baseline", baseline: null },
 ] as const;
 export type RouteSpec = (typeof ROUTES)[number];
 export type RouteName = RouteSpec["name"];
@@ -51,15 +56,17 @@ export function benchSettings(quick: boolean) {
     routeSeconds: quick ? 3 : 10,
     /** Each route's seconds are split into this many turns, alternating between the routes. */
     routeRounds: quick ? 3 : 10,
-    /** Requests to /api/me before each of the two RSS readings. */
+    /** Requests to /api/me between RSS readings, and how many such batches (growth should flatten out). */
     memoryRequests: quick ? 500 : 10_000,
+    memoryBatches: quick ? 3 : 4,
     bcryptCost: app.AUTH_BCRYPT_COST,
     hashWorkers: app.AUTH_HASH_WORKERS,
     jwtRecheckSeconds: app.AUTH_JWT_RECHECK_SECONDS,
     databasePoolMax: app.DATABASE_POOL_MAX,
     signIn: { concurrentHashes: 4, rounds: quick ? 2 : 5, signIns: quick ? 8 : 40, loadConnections: 4 },
     scale: { small: 1_000, large: quick ? 100_000 : 1_000_000, lookups: 2_000 },
-    purge: { rows: quick ? 100_000 : 1_000_000, bcryptCost: 4, batchSize: 1_000, beforeSeconds: quick ? 1 : 5, signInConcurrency: 2 },
+    // The purge runs with the app's defaults (lib/session-admin.ts PURGE_DEFAULTS), as `npm run sessions -- purge-expired` does.
+    purge: { rows: quick ? 100_000 : 1_000_000, bcryptCost: 4, ...PURGE_DEFAULTS, beforeSeconds: quick ? 2 : 10, signInConcurrency: 2 },
   };
 }
 

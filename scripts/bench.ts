@@ -57,11 +57,15 @@ function options() {
 function build(): void {
   log(`next build → ${BENCH_DIST_DIR}`);
   const next = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
+  // next build adds the build folder's type paths to tsconfig.json; a benchmark must not edit the project.
+  const tsconfig = join(projectRoot, "tsconfig.json");
+  const tsconfigBefore = readFileSync(tsconfig, "utf8");
   const result = spawnSync(process.execPath, [next, "build"], {
     cwd: projectRoot,
     env: { ...process.env, NEXT_DIST_DIR: BENCH_DIST_DIR, NEXT_TELEMETRY_DISABLED: "1" },
     encoding: "utf8",
   });
+  if (readFileSync(tsconfig, "utf8") !== tsconfigBefore) writeFileSync(tsconfig, tsconfigBefore);
   if (result.status !== 0) throw new Error(`next build failed:\n${result.stdout}\n${result.stderr}`);
 }
 

@@ -44,6 +44,11 @@ export function createDb(env: Pick<Env, "DATABASE_URL" | "databaseProvider" | "D
 const globalForPools = globalThis as unknown as { __starterDbPools?: WeakMap<Db, pg.Pool> };
 const pools = (globalForPools.__starterDbPools ??= new WeakMap<Db, pg.Pool>());
 
+/** Whether this client talks to PostgreSQL (otherwise SQLite). */
+export function isPostgresClient(db: Db): boolean {
+  return pools.has(db);
+}
+
 export function postgresPoolOf(db: Db): pg.Pool {
   const pool = pools.get(db);
   if (!pool) throw new Error("This database client is not a PostgreSQL client");

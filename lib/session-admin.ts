@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Db } from "./db";
+import { isPostgresClient, type Db } from "./db";
 
 // Listing, revoking and purging signed-in sessions, for operators (scripts/sessions.ts) and admin pages.
 // Sessions live in two tables: Session (AUTH_SESSION_STRATEGY=database) and JwtSession (=jwt). Both are
@@ -125,18 +125,19 @@ export async function purgeExpiredSessions(
   const cutoff = absoluteCutoff(now, absoluteMaxAgeSeconds);
   const over = { OR: [{ expires: { lte: now } }, ...(cutoff ? [{ createdAt: { lte: cutoff } }] : [])] };
 
+  const afterBatch = await batchHousekeeping(db);
   const sessions = await deleteByIdInBatches(batchSize, pauseMs, {
     findIds: (after) =>
       db.session.findMany({ where: { ...over, ...afterId(after) }, orderBy: { id: "asc" }, take: batchSize, select: { id: true } }),
     // The condition is repeated so a session extended between the select and the delete survives.
     deleteIds: async (ids) => (await db.session.deleteMany({ where: { id: { in: ids }, ...over } })).count,
-    onBatch: (n) => onBatch?.("sessions", n),
+    onBatch: async (n) => (await afterBatch(), onBatch?.("sessions", n)),
   });
   const jwtSessions = await deleteByIdInBatches(batchSize, pauseMs, {
     findIds: (after) =>
       db.jwtSession.findMany({ where: { ...over, ...afterId(after) }, orderBy: { id: "asc" }, take: batchSize, select: { id: true } }),
     deleteIds: async (ids) => (await db.jwtSession.deleteMany({ where: { id: { in: ids }, ...over } })).count,
-    onBatch: (n) => onBatch?.("jwtSessions", n),
+    onBatch: async (n) => (await afterBatch(), onBatch?.("jwtSessions", n)),
   });
   const verificationTokens = await purgeExpiredVerificationTokens(db, batchSize, now, (n) => onBatch?.("verificationTokens", n));
   const sessionData = await purgeExpiredSessionData(db, batchSize, now, (n) => onBatch?.("sessionData", n));
@@ -151,7 +152,7 @@ async function deleteByIdInBatches(
   step: {
     findIds: (after: string | undefined) => Promise<{ id: string }[]>;
     deleteIds: (ids: string[]) => Promise<number>;
-    onBatch: (deleted: number) => void;
+    onBatch: (deleted: number) => void | Promise<void>;
   },
 ): Promise<number> {
   let total = 0;
@@ -162,7 +163,7 @@ async function deleteByIdInBatches(
     if (ids.length === 0) return total;
     const deleted = await step.deleteIds(ids);
     total += deleted;
-    step.onBatch(deleted);
+    await step.onBatch(deleted);
     if (ids.length < batchSize) return total;
     after = ids[ids.length - 1];
     if (pauseMs > 0) await sleep(pauseMs);
@@ -210,4 +211,18 @@ async function purgeExpiredSessionData(db: Db, batchSize: number, now: Date, onB
     onBatch(count);
     if (rows.length < batchSize || count === 0) return total;
   }
+}
+
+/**
+ * SQLite in WAL mode: the purge checkpoints the log itself after each batch (PASSIVE: it never waits for or
+ * blocks the app's writers), so the write-ahead log stays small and an app sign-in never commits just as the
+ * log passes SQLite's auto-checkpoint threshold, which would make that sign-in copy the purge's pages.
+ */
+async function batchHousekeeping(db: Db): Promise<() => Promise<void>> {
+  if (isPostgresClient(db)) return async () => {};
+  const mode = await db.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
+  if (mode[0]?.journal_mode !== "wal") return async () => {};
+  return async () => {
+    await db.$queryRawUnsafe("PRAGMA wal_checkpoint(PASSIVE)");
+  };
 }

@@ -190,7 +190,7 @@ async function main() {
       log(`scale: ${provider}, ${settings.scale.small.toLocaleString("en-US")} → ${settings.scale.large.toLocaleString("en-US")} sessions`);
       results.scale.push(await timed("scale", () => benchScale(databases, provider, settings)));
     }
-    for (const provider of phases.has("purge") ? PROVIDERS : []) {
+    for (const provider of phases.has("purge") ? PROVIDERS.filter((p) => !process.env.BENCH_PURGE_ONLY || p === process.env.BENCH_PURGE_ONLY) : []) {
       log(`purge: ${provider}, ${settings.purge.rows.toLocaleString("en-US")} expired sessions`);
       results.purge.push(await timed("purge", () => benchPurge(databases, provider, settings)));
     }

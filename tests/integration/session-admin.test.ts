@@ -128,6 +128,19 @@ describe("session administration", () => {
     expect(await purgeExpiredSessions(ctx.db)).toEqual({ sessions: 0, jwtSessions: 0, verificationTokens: 0, sessionData: 0 });
   });
 
+  it("purges correctly while SQLite runs in WAL mode (the purge checkpoints the log between batches)", async () => {
+    if (ctx.env.databaseProvider !== "sqlite") return; // PostgreSQL has no journal mode; the test above covers it
+    expect(await ctx.db.$queryRawUnsafe("PRAGMA journal_mode = WAL")).toEqual([{ journal_mode: "wal" }]);
+    const expired = Array.from({ length: 1200 }, (_, i) => ({ id: `wal-${String(i).padStart(4, "0")}`, sessionToken: `wal-hash-${i}`, userId: alice, expires: at(-HOUR) }));
+    await ctx.db.session.createMany({ data: expired });
+    await databaseSession("wal-active", bob);
+    const batches: number[] = [];
+    const result = await purgeExpiredSessions(ctx.db, { batchSize: 250, pauseMs: 0, onBatch: (table, deleted) => table === "sessions" && batches.push(deleted) });
+    expect(result.sessions).toBe(1200);
+    expect(batches).toEqual([250, 250, 250, 250, 200]);
+    expect((await ctx.db.session.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["wal-active"]);
+  });
+
   it("also purges sessions past the absolute lifetime when given one, and handles batches that end exactly", async () => {
     await databaseSession("old", alice, { createdAt: at(-8 * DAY) });
     await jwtSession("old-jwt", alice, { createdAt: at(-8 * DAY) });

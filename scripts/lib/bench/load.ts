@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { projectRoot } from "../../../tests/support/databases";
+import type { CpuReading } from "./process-cpu";
 import { summarize } from "./stats";
 
 // A typed wrapper around autocannon's programmatic API (the package ships no types): the subset the
@@ -50,9 +51,12 @@ export type LoadSummary = {
   seconds: number;
   errors: number;
   statusCodes: Record<string, number>;
+  /** CPU time per completed request, in µs, when a CPU meter was given: the server's and PostgreSQL's. */
+  serverCpuUs?: number;
+  databaseCpuUs?: number;
 };
 
-type Run = { requests: number; seconds: number; errors: number; statusCodes: Record<string, number>; latencies: number[] };
+type Run = { requests: number; seconds: number; errors: number; statusCodes: Record<string, number>; latencies: number[]; cpu?: CpuReading };
 
 async function run(options: LoadOptions): Promise<Run> {
   const instance = autocannon({ connections: 10, timeout: 30, ...options });
@@ -74,7 +78,10 @@ function summarizeRuns(runs: Run[]): LoadSummary {
   const statusCodes: Record<string, number> = {};
   for (const r of runs) for (const [code, count] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
   const latency = summarize(runs.flatMap((r) => r.latencies));
+  const metered = runs.every((r) => r.cpu);
+  const cpuUs = (part: keyof CpuReading) => (runs.reduce((sum, r) => sum + r.cpu![part], 0) / requests) * 1e6;
   return {
+    ...(metered ? { serverCpuUs: cpuUs("server"), databaseCpuUs: cpuUs("database") } : {}),
     rps: requests / seconds,
     latencyP50: latency.p50,
     latencyP99: latency.p99,
@@ -96,11 +103,16 @@ export async function load(options: LoadOptions): Promise<LoadSummary> {
  */
 export async function loadInTurns<K extends string>(
   targets: { key: K; options: LoadOptions }[],
-  { seconds, rounds }: { seconds: number; rounds: number },
+  { seconds, rounds, cpu }: { seconds: number; rounds: number; cpu?: () => CpuReading },
 ): Promise<Map<K, LoadSummary>> {
   const runs = new Map<K, Run[]>(targets.map((t) => [t.key, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const target of targets) runs.get(target.key)!.push(await run({ ...target.options, duration: seconds / rounds }));
+    for (const target of targets) {
+      const before = cpu?.();
+      const result = await run({ ...target.options, duration: seconds / rounds });
+      const after = cpu?.();
+      runs.get(target.key)!.push(before && after ? { ...result, cpu: { server: after.server - before.server, database: after.database - before.database } } : result);
+    }
   }
   return new Map(targets.map((t) => [t.key, summarizeRuns(runs.get(t.key)!)]));
 }

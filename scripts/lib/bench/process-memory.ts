@@ -17,9 +17,14 @@ function vmRssKb(pid: number): number {
   return line ? Number(line.replace(/\D+/g, "")) : 0;
 }
 
-/** VmRSS in MiB of `pid` plus its descendants. */
-export function residentMiB(pid: number): number {
+/** Every process forked by `pid`, recursively. */
+export function descendantsOf(pid: number): number[] {
   const all = [pid];
   for (let i = 0; i < all.length; i++) all.push(...childrenOf(all[i]));
-  return all.reduce((sum, p) => sum + vmRssKb(p), 0) / 1024;
+  return all.slice(1);
+}
+
+/** VmRSS in MiB of `pid` plus its descendants. */
+export function residentMiB(pid: number): number {
+  return [pid, ...descendantsOf(pid)].reduce((sum, p) => sum + vmRssKb(p), 0) / 1024;
 }

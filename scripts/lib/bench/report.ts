@@ -63,7 +63,7 @@ export function resultTables(results: BenchResults): Table[] {
   if (results.servers.length) {
     tables.push({
       title: `Requests per second (${settings.connections} connections, ${settings.routeSeconds} s per route in ${settings.routeRounds} alternating turns)`,
-      headers: ["database", "strategy", "route", "req/s", "p50 ms", "p99 ms", "vs /api/ping", "no-auth baseline", "vs baseline", `≥ ${pct(targets.ratio)}`],
+      headers: ["database", "strategy", "route", "req/s", "p50 ms", "p99 ms", "server CPU µs/req", "PostgreSQL CPU µs/req", "vs /api/ping", "no-auth baseline", "vs baseline", `≥ ${pct(targets.ratio)}`],
       rows: results.servers.flatMap((run) =>
         run.routes.map((r) => [
           run.provider,
@@ -72,6 +72,8 @@ export function resultTables(results: BenchResults): Table[] {
           n(r.rps, 0),
           n(r.latencyP50),
           n(r.latencyP99),
+          r.serverCpuUs === undefined ? "–" : n(r.serverCpuUs, 0),
+          run.provider === "postgresql" && r.databaseCpuUs !== undefined ? n(r.databaseCpuUs, 0) : "–",
           pct(r.ratio),
           r.baseline ?? "–",
           r.baselineRatio === undefined ? "–" : pct(r.baselineRatio),
@@ -81,6 +83,7 @@ export function resultTables(results: BenchResults): Table[] {
       notes: [
         "Every route gets the same signed-in Cookie header except \"/ (signed out)\", the home page for a visitor without a cookie: no lookup, no decryption.",
         "\"/ (signed in)\" is that same page with the session cookie: the layout verifies the session through the DAL and renders the signed-in variant.",
+        "CPU µs/req = CPU time (user + system, /proc) of the server process, and of all PostgreSQL server processes, during a route's turns ÷ its completed requests. Unlike req/s it does not depend on what else shares the 2 cores (the load generator, PostgreSQL).",
         "Pages are compared with the signed-out page because rendering, not authorization, bounds them: the signed-out page does no session work at all and still reaches only the share of /api/ping shown in its row.",
       ],
     });

@@ -5,6 +5,7 @@ import { serverEnv, startServer, type RunningServer } from "../../../tests/suppo
 import { BENCH_USER, type BenchDatabase } from "./databases";
 import { load, loadInTurns, loadProblem, type LoadOptions, type LoadSummary } from "./load";
 import { log } from "./log";
+import { cpuMeter } from "./process-cpu";
 import { residentMiB } from "./process-memory";
 import { appEnv, BASELINE_ROUTE, ROUTES, type BenchSettings, type RouteName, type RouteSpec, type Strategy } from "./settings";
 
@@ -95,7 +96,7 @@ export async function benchRoutes(
   log("  measuring");
   const summaries = await loadInTurns(
     ROUTES.map((route) => ({ key: route.name, options: options(route) })),
-    { seconds: settings.routeSeconds, rounds: settings.routeRounds },
+    { seconds: settings.routeSeconds, rounds: settings.routeRounds, cpu: cpuMeter(server.process.pid!, run.provider === "postgresql") },
   );
   for (const [name, summary] of summaries) check(name, summary);
   const rps = (name: RouteName) => summaries.get(name)!.rps;

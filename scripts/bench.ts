@@ -1,4 +1,5 @@
 // npm run bench [-- --quick] [--skip-build] [--only=routes,signin,scale,purge]
+// (BENCH_PURGE_ONLY=sqlite|postgresql limits the purge phase to one database, for trying purge settings.)
 //
 // Builds the app into .next-bench, starts production servers on throwaway SQLite and PostgreSQL databases,
 // and measures what issue 6 asks for: authenticated routes against a no-auth baseline in both session

@@ -58,7 +58,7 @@ export function benchSettings(quick: boolean) {
     routeRounds: quick ? 3 : 10,
     /** Requests to /api/me between RSS readings, and how many such batches (growth should flatten out). */
     memoryRequests: quick ? 500 : 10_000,
-    memoryBatches: quick ? 3 : 4,
+    memoryBatches: 3,
     bcryptCost: app.AUTH_BCRYPT_COST,
     hashWorkers: app.AUTH_HASH_WORKERS,
     jwtRecheckSeconds: app.AUTH_JWT_RECHECK_SECONDS,

@@ -56,9 +56,39 @@ export function targetTable(results: BenchResults): Table {
   return { title: "Targets (issue 6)", headers: ["goal", "measured", "met"], rows };
 }
 
+/** The README's trade-off table, from this run: what each strategy costs per request and what it buys. */
+export function tradeOffTable(results: BenchResults): Table {
+  const { settings } = results;
+  const route = (run: BenchResults["servers"][number], name: string) => run.routes.find((r) => r.route === name);
+  return {
+    title: "Trade-offs, measured (per signed-in request)",
+    headers: ["database", "strategy", "session cookie bytes", "/api/me vs /api/ping", "extra server CPU µs/req", "PostgreSQL CPU µs/req", "database reads per request", "revocation / role change takes effect"],
+    rows: results.servers.map((run) => {
+      const me = route(run, "/api/me");
+      const ping = route(run, "/api/ping");
+      const extra = me?.serverCpuUs !== undefined && ping?.serverCpuUs !== undefined ? n(me.serverCpuUs - ping.serverCpuUs, 0) : "–";
+      return [
+        run.provider,
+        run.strategy,
+        String(run.sessionCookieBytes ?? "–"),
+        me ? pct(me.ratio) : "–",
+        extra,
+        run.provider === "postgresql" && me?.databaseCpuUs !== undefined ? n(me.databaseCpuUs, 0) : "– (in-process)",
+        run.strategy === "database" ? "1 indexed lookup" : `≤ 1 per session per ${settings.jwtRecheckSeconds} s per instance`,
+        run.strategy === "database" ? "next request" : `within ${settings.jwtRecheckSeconds} s (AUTH_JWT_RECHECK_SECONDS)`,
+      ];
+    }),
+    notes: [
+      "extra server CPU = the server process's CPU per /api/me request minus per /api/ping request on the same server (both carry the same cookie); a few tens of µs is within the run's noise.",
+      "PostgreSQL CPU = all PostgreSQL server processes' CPU per /api/me request; on this machine PostgreSQL shares the 2 cores with the app and the load generator.",
+    ],
+  };
+}
+
 export function resultTables(results: BenchResults): Table[] {
   const { targets, settings } = results;
   const tables: Table[] = [targetTable(results)];
+  if (results.servers.length) tables.push(tradeOffTable(results));
 
   if (results.servers.length) {
     tables.push({

@@ -30,7 +30,15 @@ export type MemoryResult = {
   /** Change over the last batch. */
   growthMiB: number;
 };
-export type ServerRun = { provider: DatabaseProvider; strategy: Strategy; routes: RouteResult[]; memory: MemoryResult; problems: string[] };
+export type ServerRun = {
+  provider: DatabaseProvider;
+  strategy: Strategy;
+  /** Bytes of the session cookie (name=value, all chunks) a signed-in browser sends with every request. */
+  sessionCookieBytes: number;
+  routes: RouteResult[];
+  memory: MemoryResult;
+  problems: string[];
+};
 
 // Servers started and starting, so an interrupted run can stop them all.
 const running = new Set<RunningServer>();
@@ -60,6 +68,11 @@ export async function stopAllServers(): Promise<void> {
 
 /** Signs in over HTTP like a browser and returns the Cookie header it would send afterwards. */
 export async function signedInCookie(server: RunningServer): Promise<string> {
+  return (await signIn(server)).cookie;
+}
+
+/** The Cookie header after signing in, and the size of its session cookie(s) as the browser sends them. */
+async function signIn(server: RunningServer): Promise<{ cookie: string; sessionCookieBytes: number }> {
   const client = new HttpClient(server.url);
   const response = await client.signIn(BENCH_USER.email, BENCH_USER.password);
   if (!client.sessionCookie) {
@@ -70,7 +83,9 @@ export async function signedInCookie(server: RunningServer): Promise<string> {
   if (me.status !== 200 || me.body.user?.email !== BENCH_USER.email) throw new Error(`GET /api/me with the new session: HTTP ${me.status}`);
   const page = await client.fetch("/dashboard");
   if (page.status !== 200) throw new Error(`GET /dashboard with the new session: HTTP ${page.status}`);
-  return client.cookieHeader();
+  // "authjs.session-token=…", or its ".0", ".1", … chunks when a JWT is too large for one cookie.
+  const session = [...client.cookies].filter(([name]) => /^authjs\.session-token(\.\d+)?$/.test(name));
+  return { cookie: client.cookieHeader(), sessionCookieBytes: session.reduce((sum, [name, value]) => sum + name.length + 1 + value.length, 0) };
 }
 
 export async function benchRoutes(
@@ -78,7 +93,7 @@ export async function benchRoutes(
   run: { provider: DatabaseProvider; strategy: Strategy },
   settings: BenchSettings,
 ): Promise<ServerRun> {
-  const cookie = await signedInCookie(server);
+  const { cookie, sessionCookieBytes } = await signIn(server);
   log("  signed in; warming up");
   const problems: string[] = [];
   const check = (name: string, summary: LoadSummary) => {
@@ -119,5 +134,5 @@ export async function benchRoutes(
     readingsMiB.push(await settledMiB());
   }
   const memory = { requestsPerStep: settings.memoryRequests, readingsMiB, growthMiB: readingsMiB.at(-1)! - readingsMiB.at(-2)! };
-  return { ...run, routes, memory, problems };
+  return { ...run, sessionCookieBytes, routes, memory, problems };
 }

@@ -24,6 +24,15 @@ const E2E_CLIENT_REFRESH_SECONDS = "2";
 
 const results: { name: string; ok: boolean; seconds: number }[] = [];
 
+// Servers this run started: an interrupted run (Ctrl-C, a CI timeout) stops them instead of leaving them behind.
+const liveServers = new Set<{ stop: () => Promise<void> }>();
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping ${liveServers.size} server(s)`);
+    void Promise.all([...liveServers].map((server) => server.stop())).finally(() => process.exit(130));
+  });
+}
+
 async function run(name: string, command: string, commandArgs: string[], env: Record<string, string> = {}): Promise<boolean> {
   console.log(`\n━━ ${name} ━━`);
   const started = Date.now();
@@ -57,6 +66,7 @@ async function e2e(provider: "sqlite" | "postgresql") {
         AUTH_CLIENT_REFRESH_SECONDS: E2E_CLIENT_REFRESH_SECONDS,
       });
       const server = await startServer(env);
+      liveServers.add(server);
       try {
         const ok = await run(`e2e ${provider} ${strategy}`, process.execPath, [vitest, "run", "--project", "e2e", ...list("E2E_FILES", []).flatMap((f) => f.split(" "))], {
           E2E_BASE_URL: server.url,
@@ -68,6 +78,7 @@ async function e2e(provider: "sqlite" | "postgresql") {
         if (!ok) console.error(`--- server output (${provider} ${strategy}) ---\n${server.output().slice(-5000)}`);
       } finally {
         await server.stop();
+        liveServers.delete(server);
         await database.drop();
       }
     }

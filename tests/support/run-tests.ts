@@ -4,7 +4,7 @@
 //   --skip-build                  reuse the existing .next build for e2e
 //   E2E_PROVIDERS=sqlite,postgresql   E2E_STRATEGIES=database,jwt   narrow the matrix
 //   E2E_FILES="account browser"       only e2e files whose path contains one of these words
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createDb } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
@@ -24,12 +24,18 @@ const E2E_CLIENT_REFRESH_SECONDS = "2";
 
 const results: { name: string; ok: boolean; seconds: number }[] = [];
 
-// Servers this run started: an interrupted run (Ctrl-C, a CI timeout) stops them instead of leaving them behind.
+// Servers and test processes this run started: an interrupted run (Ctrl-C, a CI timeout) stops them instead of
+// leaving them behind.
 const liveServers = new Set<{ stop: () => Promise<void> }>();
+const liveChildren = new Set<ChildProcess>();
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
-    console.error(`\n${signal}: stopping ${liveServers.size} server(s)`);
-    void Promise.all([...liveServers].map((server) => server.stop())).finally(() => process.exit(130));
+    console.error(`\n${signal}: stopping ${liveChildren.size} test process(es) and ${liveServers.size} server(s)`);
+    // SIGINT lets vitest run its teardown (afterAll hooks stop the servers the e2e files start themselves).
+    const exited = [...liveChildren].map((child) => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGINT"))));
+    void Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 15_000))])
+      .then(() => Promise.all([...liveServers].map((server) => server.stop())))
+      .finally(() => process.exit(130));
   });
 }
 
@@ -40,8 +46,9 @@ async function run(name: string, command: string, commandArgs: string[], env: Re
   // A blocked event loop here lets the pipe fill up, and the server then blocks on its next log line.
   const status = await new Promise<number | null>((resolve) => {
     const child = spawn(command, commandArgs, { cwd: projectRoot, stdio: "inherit", env: { ...process.env, ...env } });
+    liveChildren.add(child);
     child.on("error", () => resolve(null));
-    child.on("exit", (code) => resolve(code));
+    child.on("exit", (code) => (liveChildren.delete(child), resolve(code)));
   });
   const ok = status === 0;
   results.push({ name, ok, seconds: (Date.now() - started) / 1000 });

@@ -53,9 +53,9 @@ export function benchSettings(quick: boolean) {
     mode: quick ? ("quick" as const) : ("full" as const),
     connections: 10,
     warmupSeconds: quick ? 1 : 2,
-    routeSeconds: quick ? 3 : 8,
+    routeSeconds: quick ? 3 : 6,
     /** Each route's seconds are split into this many turns, alternating between the routes. */
-    routeRounds: quick ? 3 : 8,
+    routeRounds: quick ? 3 : 6,
     /** Requests to /api/me between RSS readings, and how many such batches (growth should flatten out). */
     memoryRequests: quick ? 500 : 10_000,
     memoryBatches: 3,
@@ -66,7 +66,7 @@ export function benchSettings(quick: boolean) {
     signIn: { concurrentHashes: 4, rounds: quick ? 2 : 5, signIns: quick ? 8 : 40, loadConnections: 4 },
     scale: { small: 1_000, large: quick ? 100_000 : 1_000_000, lookups: 2_000 },
     // The purge runs with the app's defaults (lib/session-admin.ts PURGE_DEFAULTS), as `npm run sessions -- purge-expired` does.
-    purge: { rows: quick ? 100_000 : 1_000_000, bcryptCost: 4, ...PURGE_DEFAULTS, beforeSeconds: quick ? 2 : 10, signInConcurrency: 2 },
+    purge: { rows: quick ? 100_000 : 1_000_000, bcryptCost: 4, ...PURGE_DEFAULTS, beforeSeconds: quick ? 2 : 6, signInConcurrency: 2 },
   };
 }
 

@@ -53,9 +53,9 @@ export function benchSettings(quick: boolean) {
     mode: quick ? ("quick" as const) : ("full" as const),
     connections: 10,
     warmupSeconds: quick ? 1 : 2,
-    routeSeconds: quick ? 3 : 6,
+    routeSeconds: quick ? 3 : 8,
     /** Each route's seconds are split into this many turns, alternating between the routes. */
-    routeRounds: quick ? 3 : 6,
+    routeRounds: quick ? 3 : 8,
     /** Requests to /api/me between RSS readings, and how many such batches (growth should flatten out). */
     memoryRequests: quick ? 500 : 10_000,
     memoryBatches: 3,

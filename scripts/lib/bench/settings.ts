@@ -52,13 +52,13 @@ export function benchSettings(quick: boolean) {
   return {
     mode: quick ? ("quick" as const) : ("full" as const),
     connections: 10,
-    warmupSeconds: quick ? 1 : 2,
-    routeSeconds: quick ? 3 : 8,
+    warmupSeconds: quick ? 0.5 : 2,
+    routeSeconds: quick ? 2 : 8,
     /** Each route's seconds are split into this many turns, alternating between the routes. */
-    routeRounds: quick ? 3 : 8,
+    routeRounds: quick ? 2 : 8,
     /** Requests to /api/me between RSS readings, and how many such batches (growth should flatten out). */
     memoryRequests: quick ? 500 : 10_000,
-    memoryBatches: 3,
+    memoryBatches: quick ? 2 : 3,
     bcryptCost: app.AUTH_BCRYPT_COST,
     hashWorkers: app.AUTH_HASH_WORKERS,
     jwtRecheckSeconds: app.AUTH_JWT_RECHECK_SECONDS,
@@ -66,7 +66,7 @@ export function benchSettings(quick: boolean) {
     signIn: { concurrentHashes: 4, rounds: quick ? 2 : 5, signIns: quick ? 8 : 40, loadConnections: 4 },
     scale: { small: 1_000, large: quick ? 100_000 : 1_000_000, lookups: 2_000 },
     // The purge runs with the app's defaults (lib/session-admin.ts PURGE_DEFAULTS), as `npm run sessions -- purge-expired` does.
-    purge: { rows: quick ? 100_000 : 1_000_000, bcryptCost: 4, ...PURGE_DEFAULTS, beforeSeconds: quick ? 2 : 6, signInConcurrency: 2 },
+    purge: { rows: quick ? 50_000 : 1_000_000, bcryptCost: 4, ...PURGE_DEFAULTS, beforeSeconds: quick ? 2 : 6, signInConcurrency: 2 },
   };
 }
 

@@ -125,19 +125,19 @@ export async function purgeExpiredSessions(
   const cutoff = absoluteCutoff(now, absoluteMaxAgeSeconds);
   const over = { OR: [{ expires: { lte: now } }, ...(cutoff ? [{ createdAt: { lte: cutoff } }] : [])] };
 
-  const afterBatch = await batchHousekeeping(db);
-  const sessions = await deleteByIdInBatches(batchSize, pauseMs, {
+  const batching = { batchSize, pauseMs, afterBatch: await batchHousekeeping(db) };
+  const sessions = await deleteByIdInBatches(batching, {
     findIds: (after) =>
       db.session.findMany({ where: { ...over, ...afterId(after) }, orderBy: { id: "asc" }, take: batchSize, select: { id: true } }),
     // The condition is repeated so a session extended between the select and the delete survives.
     deleteIds: async (ids) => (await db.session.deleteMany({ where: { id: { in: ids }, ...over } })).count,
-    onBatch: async (n) => (await afterBatch(), onBatch?.("sessions", n)),
+    onBatch: (n) => onBatch?.("sessions", n),
   });
-  const jwtSessions = await deleteByIdInBatches(batchSize, pauseMs, {
+  const jwtSessions = await deleteByIdInBatches(batching, {
     findIds: (after) =>
       db.jwtSession.findMany({ where: { ...over, ...afterId(after) }, orderBy: { id: "asc" }, take: batchSize, select: { id: true } }),
     deleteIds: async (ids) => (await db.jwtSession.deleteMany({ where: { id: { in: ids }, ...over } })).count,
-    onBatch: async (n) => (await afterBatch(), onBatch?.("jwtSessions", n)),
+    onBatch: (n) => onBatch?.("jwtSessions", n),
   });
   const verificationTokens = await purgeExpiredVerificationTokens(db, batchSize, now, (n) => onBatch?.("verificationTokens", n));
   const sessionData = await purgeExpiredSessionData(db, batchSize, now, (n) => onBatch?.("sessionData", n));
@@ -147,12 +147,11 @@ export async function purgeExpiredSessions(
 const afterId = (after: string | undefined) => (after === undefined ? {} : { id: { gt: after } });
 
 async function deleteByIdInBatches(
-  batchSize: number,
-  pauseMs: number,
+  { batchSize, pauseMs, afterBatch }: { batchSize: number; pauseMs: number; afterBatch: () => Promise<void> },
   step: {
     findIds: (after: string | undefined) => Promise<{ id: string }[]>;
     deleteIds: (ids: string[]) => Promise<number>;
-    onBatch: (deleted: number) => void | Promise<void>;
+    onBatch: (deleted: number) => void;
   },
 ): Promise<number> {
   let total = 0;
@@ -163,7 +162,8 @@ async function deleteByIdInBatches(
     if (ids.length === 0) return total;
     const deleted = await step.deleteIds(ids);
     total += deleted;
-    await step.onBatch(deleted);
+    await afterBatch();
+    step.onBatch(deleted);
     if (ids.length < batchSize) return total;
     after = ids[ids.length - 1];
     if (pauseMs > 0) await sleep(pauseMs);

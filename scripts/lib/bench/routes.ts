@@ -9,10 +9,10 @@ import { cpuMeter } from "./process-cpu";
 import { residentMiB } from "./process-memory";
 import { appEnv, BASELINE_ROUTE, ROUTES, type BenchSettings, type RouteName, type RouteSpec, type Strategy } from "./settings";
 
-// Requests per second for the no-auth baseline, the DAL-authorized API route and the DAL-protected page,
-// all against one `next start`, with the same signed-in cookie on every request (so the only difference is
-// what the route does with it), plus a signed-out page as a rendering reference. Then the server's RSS after
-// two equal batches of /api/me requests.
+// Requests per second (and CPU per request) for every route in settings.ts ROUTES against one `next start`, with
+// the same signed-in cookie on every request but the signed-out page (so the only difference is what the route
+// does with it); each authenticated route is compared with its own no-auth baseline. Then the server's RSS
+// after each of several equal batches of /api/me requests.
 
 export type RouteResult = LoadSummary & {
   route: RouteName;

@@ -5,7 +5,7 @@ import { parseEnv, type Env } from "../../../lib/env";
 import { E2E_SECRET } from "../../../tests/support/server";
 import type { BenchDatabase, BenchDatabases } from "./databases";
 import { benchToken, insertSessions } from "./session-rows";
-import { load, loadInTurns, type LoadSummary } from "./load";
+import { load, loadInTurns, loadProblem, type LoadSummary } from "./load";
 import { log } from "./log";
 import { signedInCookie, startBenchServer } from "./routes";
 import type { BenchSettings } from "./settings";
@@ -99,9 +99,8 @@ async function apiMeOnBoth(small: BenchDatabase, large: BenchDatabase, settings:
     for (const target of targets) await load({ ...target.options, duration: settings.warmupSeconds });
     const summaries = await loadInTurns(targets, { seconds: settings.routeSeconds, rounds: settings.routeRounds });
     for (const [key, summary] of summaries) {
-      if (summary.errors || Object.keys(summary.statusCodes).some((code) => code !== "200")) {
-        throw new Error(`scale: GET /api/me on the ${key} table answered ${JSON.stringify(summary.statusCodes)} with ${summary.errors} errors`);
-      }
+      const problem = loadProblem(summary, 200);
+      if (problem) throw new Error(`scale: GET /api/me on the ${key} table: ${problem}`);
     }
     return { small: summaries.get("small")!, large: summaries.get("large")! };
   } finally {

@@ -1,5 +1,6 @@
+import { clearAttempts, formatDuration, reserveAttempt, type Limit } from "./auth/throttle";
 import type { Db } from "./db";
-import { hashPassword, PASSWORD_MAX_BYTES, passwordByteLength, verifyPassword } from "./password";
+import { hashPassword, PASSWORD_MAX_BYTES, passwordByteLength, PasswordPoolBusyError, verifyPasswordAtCost } from "./password";
 import { revokeUserSessions } from "./session-admin";
 import { newPasswordSchema } from "./validation";
 
@@ -21,18 +22,34 @@ export async function changePassword(
     keepSessionId: string | null;
     cost: number;
   },
+  /** The current password is a guessable secret like the sign-in password: the same throttle counts guesses. */
+  throttle: Omit<Limit, "key">,
 ): Promise<ChangePasswordResult> {
   const parsed = newPasswordSchema.safeParse(newPassword);
   if (!parsed.success) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { newPassword: parsed.error.issues.map((i) => i.message) } };
   if (newPassword !== confirmPassword) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { confirmPassword: ["The passwords do not match."] } };
 
+  const limit = { key: `password-check:${userId}`, ...throttle };
+  const reservation = await reserveAttempt(db, [limit]);
+  if (!reservation.ok) {
+    const wait = formatDuration(reservation.retryAfterSeconds);
+    return { status: "error", message: `Too many wrong passwords. Please wait ${wait} and try again.` };
+  }
   const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
   // Over 72 bytes bcrypt would compare only the first 72 bytes, and no stored password is longer (ASVS 6.2.8).
   const tooLong = passwordByteLength(currentPassword) > PASSWORD_MAX_BYTES;
-  if (!user?.passwordHash || tooLong || !(await verifyPassword(currentPassword, user.passwordHash))) {
-    return { status: "error", message: "Your current password is not correct.", fieldErrors: { currentPassword: ["Your current password is not correct."] } };
+  let passwordHash: string;
+  try {
+    if (!user?.passwordHash || tooLong || !(await verifyPasswordAtCost(currentPassword, user.passwordHash, cost))) {
+      return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { currentPassword: ["Your current password is not correct."] } };
+    }
+    await clearAttempts(db, [limit.key]);
+    passwordHash = await hashPassword(newPassword, cost);
+  } catch (error) {
+    if (!(error instanceof PasswordPoolBusyError)) throw error;
+    return { status: "error", message: "The server is busy right now. Please try again in a few seconds." };
   }
-  await db.user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(newPassword, cost) } });
+  await db.user.update({ where: { id: userId }, data: { passwordHash } });
   const ended = await revokeUserSessions(db, userId, keepSessionId ? { exceptId: keepSessionId } : {});
   return { status: "changed", endedSessions: ended.database + ended.jwt };
 }

@@ -30,14 +30,18 @@ const envSchema = z
     AUTH_SESSION_UPDATE_AGE: seconds(60 * 60),
     /** Absolute lifetime: a session ends this long after sign-in, however active it is. */
     AUTH_SESSION_ABSOLUTE_MAX_AGE: seconds(60 * 60 * 24 * 7),
-    /** Brute-force protection: this many failures per account or per IP within the window lock sign-in. */
+    /** Brute-force protection: this many password guesses per account within the window, then a lockout. */
     AUTH_SIGNIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+    /** Sign-in attempts per client address within the window (only when AUTH_TRUSTED_PROXY_HOPS > 0). */
+    AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(50),
     AUTH_SIGNIN_WINDOW_SECONDS: seconds(15 * 60),
     AUTH_SIGNIN_LOCKOUT_SECONDS: seconds(15 * 60),
     /** Reverse proxies in front of the app that append to X-Forwarded-For (0: the app is reached directly). */
     AUTH_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Worker threads that run bcrypt so hashing never blocks the event loop. */
     AUTH_HASH_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+    /** Password hashes queued or running at once; past it sign-in and registration answer "busy, try again". */
+    AUTH_HASH_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(32),
     /** JWT mode: how often a token's user, role and permissions are re-read from the database. */
     AUTH_JWT_RECHECK_SECONDS: z.coerce.number().int().min(0).default(60),
     /** How often open pages ask whether their session is still live (0: only on focus and tab events). */

@@ -9,13 +9,35 @@ import { Worker } from "node:worker_threads";
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 const bcrypt = require(workerData.bcryptPath);
-parentPort.on("message", ({ id, op, a, b }) => {
-  const work = op === "hash" ? bcrypt.hash(a, b) : bcrypt.compare(a, b);
+// A stored hash made at a lower cost than the current one would answer faster than an unknown email (compared
+// against a dummy hash at the current cost). "compare-at-cost" adds compares against a dummy hash of the stored
+// cost until the work equals one compare at the target cost: 2^(target - stored) compares in all.
+const dummies = new Map();
+async function compareAtCost(password, hash, target) {
+  const valid = await bcrypt.compare(password, hash);
+  const cost = hash.startsWith("$2") && hash[6] === "$" ? Number(hash.slice(4, 6)) : NaN; // "$2b$12$…"
+  if (cost >= 4 && cost < target) {
+    if (!dummies.has(cost)) dummies.set(cost, bcrypt.hash("padding", cost));
+    const dummy = await dummies.get(cost);
+    for (let i = 1; i < 2 ** (target - cost); i++) await bcrypt.compare(password, dummy);
+  }
+  return valid;
+}
+parentPort.on("message", ({ id, op, a, b, c }) => {
+  const work = op === "hash" ? bcrypt.hash(a, b) : op === "compare" ? bcrypt.compare(a, b) : compareAtCost(a, b, c);
   work.then((value) => parentPort.postMessage({ id, value }), (error) => parentPort.postMessage({ id, error: String(error) }));
 });
 `;
 
-type Job = { id: number; op: "hash" | "compare"; a: string; b: string | number };
+type Job = { id: number; op: "hash" | "compare" | "compare-at-cost"; a: string; b: string | number; c?: number };
+
+/** Thrown instead of queueing when the pool already holds its maximum of jobs: the caller answers "busy". */
+export class PasswordPoolBusyError extends Error {
+  constructor() {
+    super("Too many password checks are queued; try again shortly.");
+    this.name = "PasswordPoolBusyError";
+  }
+}
 type Pending = { resolve: (value: string | boolean) => void; reject: (error: Error) => void; worker: PoolWorker };
 type PoolWorker = { worker: Worker; busy: number };
 
@@ -29,7 +51,15 @@ export class PasswordPool {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
 
-  constructor(private readonly size: number) {}
+  constructor(
+    private readonly size: number,
+    private readonly maxJobs = Infinity,
+  ) {}
+
+  /** Whether a job submitted now would be refused (checked before work that should not start when it would). */
+  get saturated(): boolean {
+    return this.pending.size >= this.maxJobs;
+  }
 
   private spawn(): PoolWorker {
     const entry: PoolWorker = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath: bcryptPath() } }), busy: 0 };
@@ -69,14 +99,16 @@ export class PasswordPool {
     return this.workers.reduce((a, b) => (b.busy < a.busy ? b : a));
   }
 
-  run(op: Job["op"], a: string, b: string | number): Promise<string | boolean> {
+  run(op: Job["op"], a: string, b: string | number, c?: number): Promise<string | boolean> {
+    // A bound on queued work: past it a flood of sign-ins is refused at once instead of making everyone wait.
+    if (this.saturated) return Promise.reject(new PasswordPoolBusyError());
     const worker = this.pick();
     const id = this.nextId++;
     worker.busy++;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject, worker });
       worker.worker.ref(); // keep the process alive while a job is in flight
-      worker.worker.postMessage({ id, op, a, b } satisfies Job);
+      worker.worker.postMessage({ id, op, a, b, c } satisfies Job);
     }).finally(() => {
       if (worker.busy === 0) worker.worker.unref();
     }) as Promise<string | boolean>;

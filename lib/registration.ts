@@ -1,5 +1,5 @@
 import type { Db } from "./db";
-import { hashPassword } from "./password";
+import { hashPassword, PasswordPoolBusyError } from "./password";
 import { DEFAULT_ROLE } from "./permissions";
 import { registrationSchema } from "./validation";
 
@@ -8,7 +8,7 @@ export const REGISTER_BODY_MAX_BYTES = 16 * 1024;
 
 export type RegistrationResult =
   | { status: "created"; userId: string; email: string }
-  | { status: "error"; reason: "invalid" | "duplicate"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
+  | { status: "error"; reason: "invalid" | "duplicate" | "busy"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
 
 function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
@@ -33,9 +33,16 @@ export async function registerUser(db: Db, input: unknown, cost: number): Promis
     fieldErrors: { email: ["An account with this email already exists."] },
   };
   if (await db.user.findUnique({ where: { email }, select: { id: true } })) return duplicate;
+  let passwordHash: string;
+  try {
+    passwordHash = await hashPassword(password, cost);
+  } catch (error) {
+    if (!(error instanceof PasswordPoolBusyError)) throw error;
+    return { status: "error", reason: "busy", message: "The server is busy right now. Please try again in a few seconds." };
+  }
   try {
     const user = await db.user.create({
-      data: { name, email, passwordHash: await hashPassword(password, cost), roleName: DEFAULT_ROLE },
+      data: { name, email, passwordHash, roleName: DEFAULT_ROLE },
       select: { id: true, email: true },
     });
     return { status: "created", userId: user.id, email: user.email };

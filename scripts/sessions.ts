@@ -8,7 +8,7 @@ import { getEnv } from "../lib/env";
 import { getDb, type Db } from "../lib/db";
 import { emailSchema } from "../lib/validation";
 import { listActiveSessions, purgeExpiredSessions, revokeSession, revokeUserSessions, type SessionSummary } from "../lib/session-admin";
-import { purgeStaleThrottles } from "../lib/auth/sign-in-throttle";
+import { purgeStaleThrottles } from "../lib/auth/throttle";
 
 const USAGE = `Usage:
   npm run sessions -- list [--user <email>]        active sessions, most recently used first
@@ -50,11 +50,7 @@ runScript(async () => {
       const batchSize = values["batch-size"] === undefined ? undefined : wholeNumber("--batch-size", values["batch-size"], 1);
       const pauseMs = values["pause-ms"] === undefined ? undefined : wholeNumber("--pause-ms", values["pause-ms"], 0);
       const purged = await purgeExpiredSessions(db, { ...lifetime, batchSize, pauseMs });
-      const throttles = await purgeStaleThrottles(db, {
-        maxFailures: env.AUTH_SIGNIN_MAX_FAILURES,
-        windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS,
-        lockoutSeconds: env.AUTH_SIGNIN_LOCKOUT_SECONDS,
-      });
+      const throttles = await purgeStaleThrottles(db, { windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS });
       console.log(
         `Deleted ${purged.sessions} expired database session(s), ${purged.jwtSessions} expired JWT session record(s), ` +
           `${purged.verificationTokens} expired verification token(s), ${purged.sessionData} expired anonymous session data record(s) ` +

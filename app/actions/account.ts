@@ -5,7 +5,6 @@ import { z } from "zod";
 import { signOut } from "@/auth";
 import { changePassword } from "@/lib/account";
 import { getCurrentSessionId, requireUser } from "@/lib/dal";
-
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { FormState } from "@/lib/form-state";
@@ -18,14 +17,19 @@ const text = (formData: FormData, name: string) => {
 
 export async function changePasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
   const { user } = await requireUser();
-  const result = await changePassword(getDb(), {
-    userId: user.id,
-    currentPassword: text(formData, "currentPassword"),
-    newPassword: text(formData, "newPassword"),
-    confirmPassword: text(formData, "confirmPassword"),
-    keepSessionId: await getCurrentSessionId(),
-    cost: getEnv().AUTH_BCRYPT_COST,
-  });
+  const env = getEnv();
+  const result = await changePassword(
+    getDb(),
+    {
+      userId: user.id,
+      currentPassword: text(formData, "currentPassword"),
+      newPassword: text(formData, "newPassword"),
+      confirmPassword: text(formData, "confirmPassword"),
+      keepSessionId: await getCurrentSessionId(),
+      cost: env.AUTH_BCRYPT_COST,
+    },
+    { max: env.AUTH_SIGNIN_MAX_FAILURES, windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS, lockoutSeconds: env.AUTH_SIGNIN_LOCKOUT_SECONDS },
+  );
   if (result.status === "error") return result;
   revalidatePath("/account/sessions");
   const others = result.endedSessions === 1 ? "1 other session was" : `${result.endedSessions} other sessions were`;

@@ -6,6 +6,7 @@ import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { registerUser } from "@/lib/registration";
 import { safeCallbackPath } from "@/lib/safe-redirect";
+import { signInErrorMessage } from "@/lib/sign-in-messages";
 import type { FormState } from "@/lib/form-state";
 
 function field(formData: FormData, name: string): string {
@@ -19,17 +20,12 @@ async function signInWithCredentials(email: string, password: string, callbackUr
     await signIn("credentials", { email, password, redirectTo: safeCallbackPath(callbackUrl) });
     return { status: "error", message: "Sign-in did not complete." };
   } catch (error) {
-    if (error instanceof AuthError) return { status: "error", message: signInErrorMessage(error), values: { email: email.slice(0, 300) } };
+    if (error instanceof AuthError) {
+      const code = error instanceof CredentialsSignin ? error.code : undefined;
+      return { status: "error", message: signInErrorMessage(error.type, code), values: { email: email.slice(0, 300) } };
+    }
     throw error;
   }
-}
-
-function signInErrorMessage(error: AuthError): string {
-  if (error instanceof CredentialsSignin && error.code === "rate_limited") {
-    return "Too many failed sign-in attempts. Please wait 15 minutes and try again.";
-  }
-  if (error.type === "CredentialsSignin") return "Invalid email or password.";
-  return "Sign-in is unavailable right now. Please try again shortly.";
 }
 
 export async function loginAction(_prev: FormState, formData: FormData): Promise<FormState> {

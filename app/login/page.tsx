@@ -3,6 +3,7 @@ import { redirect } from "next/navigation";
 import { Card } from "@/components/ui";
 import { verifySession } from "@/lib/dal";
 import { safeCallbackPath } from "@/lib/safe-redirect";
+import { signInErrorMessage } from "@/lib/sign-in-messages";
 import { LoginForm } from "./login-form";
 
 export const metadata = { title: "Sign in · Auth Starter" };
@@ -16,11 +17,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <h1 className="text-2xl font-bold tracking-tight">Sign in</h1>
       {error ? (
         <p role="alert" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800">
-          {code === "rate_limited"
-            ? "Too many failed sign-in attempts. Please wait 15 minutes and try again."
-            : error === "CredentialsSignin"
-              ? "Invalid email or password."
-              : "Sign-in is unavailable right now. Please try again shortly."}
+          {signInErrorMessage(String(error), typeof code === "string" ? code : undefined)}
         </p>
       ) : null}
       <Card>

@@ -2,55 +2,80 @@ import { CredentialsSignin } from "next-auth";
 import { clientIp } from "../client-ip";
 import type { Db } from "../db";
 import type { Env } from "../env";
-import { bcryptCost, dummyHash, hashPassword, verifyPassword } from "../password";
+import { bcryptCost, dummyHash, hashPassword, PasswordPoolBusyError, passwordPoolSaturated, verifyPasswordAtCost } from "../password";
 import { credentialsSchema } from "../validation";
-import { accountKey, clearFailures, ipKey, lockedForSeconds, recordFailure } from "./sign-in-throttle";
+import { clearAttempts, refundAttempt, reserveAttempt, type Limit } from "./throttle";
 
 export type AuthorizedUser = { id: string; email: string; name: string | null };
 
-/** Thrown while an account or IP is locked out; the login form shows a message that names neither. */
+/** Thrown while an account or address is locked out; the login form shows a message that names neither. */
 export class TooManyAttempts extends CredentialsSignin {
   code = "rate_limited";
 }
 
+/** Thrown when the password-hashing queue is full: nothing was checked, and the client should retry shortly. */
+export class SignInBusy extends CredentialsSignin {
+  code = "busy";
+}
+
 type CredentialsEnv = Pick<
   Env,
-  "AUTH_BCRYPT_COST" | "AUTH_SIGNIN_MAX_FAILURES" | "AUTH_SIGNIN_WINDOW_SECONDS" | "AUTH_SIGNIN_LOCKOUT_SECONDS" | "AUTH_TRUSTED_PROXY_HOPS"
+  | "AUTH_BCRYPT_COST"
+  | "AUTH_SIGNIN_MAX_FAILURES"
+  | "AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS"
+  | "AUTH_SIGNIN_WINDOW_SECONDS"
+  | "AUTH_SIGNIN_LOCKOUT_SECONDS"
+  | "AUTH_TRUSTED_PROXY_HOPS"
 >;
 
+export const accountThrottleKey = (email: string) => `account:${email.toLowerCase()}`;
+export const addressThrottleKey = (ip: string) => `ip:${ip}`;
+
+/** The limits one sign-in attempt counts against: the account, and the client address when it is known. */
+function signInLimits(env: CredentialsEnv, email: string, ip: string | null) {
+  const timing = { windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS, lockoutSeconds: env.AUTH_SIGNIN_LOCKOUT_SECONDS };
+  const account: Limit = { key: accountThrottleKey(email), max: env.AUTH_SIGNIN_MAX_FAILURES, ...timing };
+  const address: Limit | null = ip ? { key: addressThrottleKey(ip), max: env.AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS, ...timing } : null;
+  return { account, address, all: address ? [account, address] : [account] };
+}
+
 /**
- * Checks an email + password. Unknown emails, disabled users and wrong passwords all return null after
- * the same bcrypt work, so neither the answer nor its timing says whether the email exists. Failures are
- * counted per account and per IP; at the limit both are locked for a while, whether the email exists or not.
+ * Checks an email + password. Unknown emails, disabled users and wrong passwords all return null after the work
+ * of one bcrypt compare at the current cost, so neither the answer nor its timing says whether the email exists.
+ * Each attempt is reserved with the throttle BEFORE the compare, so concurrent guesses cannot outrun the limit.
  */
 export async function authorizeCredentials(db: Db, env: CredentialsEnv, input: unknown, request?: Request): Promise<AuthorizedUser | null> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
-  const ip = clientIp(request?.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS);
-  const keys = [accountKey(email), ...(ip ? [ipKey(ip)] : [])];
-
-  if ((await lockedForSeconds(db, keys)) > 0) throw new TooManyAttempts();
+  // Refuse before reserving: a full queue must not cost the owner an attempt.
+  if (passwordPoolSaturated()) throw new SignInBusy();
+  const limits = signInLimits(env, email, clientIp(request?.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS));
+  if (!(await reserveAttempt(db, limits.all)).ok) throw new TooManyAttempts();
 
   const user = await db.user.findUnique({
     where: { email },
     select: { id: true, email: true, name: true, passwordHash: true, active: true },
   });
   const cost = env.AUTH_BCRYPT_COST;
-  const valid = await verifyPassword(password, user?.passwordHash ?? (await dummyHash(cost)));
-  if (!user || !user.passwordHash || !valid || !user.active) {
-    await recordFailure(db, keys, {
-      maxFailures: env.AUTH_SIGNIN_MAX_FAILURES,
-      windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS,
-      lockoutSeconds: env.AUTH_SIGNIN_LOCKOUT_SECONDS,
-    });
-    return null;
+  let valid: boolean;
+  try {
+    valid = await verifyPasswordAtCost(password, user?.passwordHash || (await dummyHash(cost)), cost);
+  } catch (error) {
+    if (!(error instanceof PasswordPoolBusyError)) throw error;
+    await refundAttempt(db, limits.all.map((limit) => limit.key)); // nothing was checked
+    throw new SignInBusy();
   }
+  if (!user || !user.passwordHash || !valid || !user.active) return null; // the reserved attempt stays counted
 
-  await clearFailures(db, accountKey(email));
+  // The owner proved the password: the account starts afresh, and this attempt does not count against the address.
+  await clearAttempts(db, [limits.account.key]);
+  if (limits.address) await refundAttempt(db, [limits.address.key]);
   if (bcryptCost(user.passwordHash) !== cost) {
-    // The configured cost changed since this hash was made: upgrade it while we know the password.
-    await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password, cost) } });
+    // The configured cost changed since this hash was made: upgrade it while we know the password (or at a
+    // later sign-in, when the hashing queue is full now).
+    const upgraded = await hashPassword(password, cost).catch((error) => (error instanceof PasswordPoolBusyError ? null : Promise.reject(error)));
+    if (upgraded) await db.user.update({ where: { id: user.id }, data: { passwordHash: upgraded } });
   }
   return { id: user.id, email: user.email, name: user.name };
 }

@@ -41,7 +41,7 @@ describe("passwords", () => {
     const password = "c".repeat(72);
     const userId = await register("change@example.com", password);
     const attempt = (currentPassword: string) =>
-      changePassword(ctx.db, { userId, currentPassword, newPassword: "a-new-password", confirmPassword: "a-new-password", keepSessionId: null, cost: 4 });
+      changePassword(ctx.db, { userId, currentPassword, newPassword: "a-new-password", confirmPassword: "a-new-password", keepSessionId: null, cost: 4 }, { max: 100, windowSeconds: 900, lockoutSeconds: 900 });
     expect(await attempt(`${password}x`)).toMatchObject({ status: "error", fieldErrors: { currentPassword: expect.any(Array) } });
     expect(await attempt(password)).toMatchObject({ status: "changed" });
   });

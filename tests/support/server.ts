@@ -27,8 +27,12 @@ export function serverEnv(overrides: Record<string, string>): NodeJS.ProcessEnv 
     AUTH_SECRET: E2E_SECRET,
     AUTH_TRUST_HOST: "true",
     AUTH_BCRYPT_COST: "4",
-    // Every e2e file signs in from the same loopback IP; lockouts have their own tests (integration, fuzz).
+    // The test clients stand in for a reverse proxy: an X-Forwarded-For they send is the client address, and
+    // without one `next start` fills in the loopback address. Every e2e file signs in from that one address and
+    // a few shared accounts; lockouts have their own tests (integration, fuzz).
+    AUTH_TRUSTED_PROXY_HOPS: "1",
     AUTH_SIGNIN_MAX_FAILURES: "100",
+    AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS: "100",
     NEXT_TELEMETRY_DISABLED: "1",
     ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
     ...(process.env.PRISMA_SCHEMA_ENGINE_BINARY ? { PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY } : {}),

@@ -8,6 +8,7 @@ import { isCrossOriginRequest } from "@/lib/same-origin";
 // POST /api/register: the registration form as a JSON (or form) API. Same rules and messages as the page
 // (lib/registration.ts); bad input of any shape or size is a 4xx, never a 5xx.
 // 201 {id, email} · 400 {error, message, fieldErrors} · 403 cross-origin · 409 email taken · 413 body too large · 415
+// · 503 busy (the password-hashing queue is full; retry)
 
 export async function POST(request: Request) {
   if (isCrossOriginRequest(request)) {
@@ -20,6 +21,6 @@ export async function POST(request: Request) {
   if (result.status === "created") return jsonResponse({ id: result.userId, email: result.email }, 201);
   return jsonResponse(
     { error: result.reason, message: result.message, fieldErrors: result.fieldErrors ?? {} },
-    result.reason === "duplicate" ? 409 : 400,
+    result.reason === "duplicate" ? 409 : result.reason === "busy" ? 503 : 400,
   );
 }

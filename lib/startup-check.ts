@@ -8,6 +8,12 @@ export function checkEnvironmentAtStartup(): void {
   try {
     const env = getEnv();
     console.log(`[auth] session strategy: ${env.AUTH_SESSION_STRATEGY}, database: ${env.databaseProvider}`);
+    if (env.NODE_ENV === "production" && env.AUTH_TRUSTED_PROXY_HOPS === 0) {
+      console.warn(
+        "[auth] AUTH_TRUSTED_PROXY_HOPS is 0, so client addresses are unknown: per-address sign-in limits are off and " +
+          "sessions show no IP. Serve the app behind a proxy that overwrites X-Forwarded-For and set it to 1 (see README, Deployment).",
+      );
+    }
   } catch (error) {
     if (error instanceof EnvError) {
       console.error(`\n${error.message}\n\nSee .env.example for every variable.\n`);

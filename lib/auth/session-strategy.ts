@@ -127,7 +127,12 @@ export async function currentSessionId(db: Db, env: StrategyEnv): Promise<string
     return row?.id ?? null;
   }
   const token = await decodeJwt({ token: cookie.value, secret: env.AUTH_SECRET ?? "", salt: cookie.name }).catch(() => null);
-  return typeof token?.sid === "string" ? token.sid : null;
+  return looksLikeSid(token?.sid) ? token.sid : null;
+}
+
+/** sids are 16 random bytes in base64url; anything else never reaches a query (PostgreSQL refuses NUL in text). */
+function looksLikeSid(sid: unknown): sid is string {
+  return typeof sid === "string" && /^[A-Za-z0-9_-]{22}$/.test(sid);
 }
 
 /** Session fixation (ASVS 7.2.4): a sign-in ends whatever session the browser presented before it. */
@@ -194,8 +199,7 @@ export function clearJwtCheckCache() {
  */
 export async function checkJwtSession(db: Db, env: StrategyEnv, token: JWT): Promise<{ claims: SessionClaims; checkedAt: number } | null> {
   const { sid, authTime } = token;
-  // sids are 16 random bytes in base64url; anything else never reaches a query.
-  if (typeof sid !== "string" || !/^[A-Za-z0-9_-]{22}$/.test(sid) || typeof authTime !== "number") return null;
+  if (!looksLikeSid(sid) || typeof authTime !== "number") return null;
   if (isPastAbsoluteLifetime(authTime, env)) {
     await db.jwtSession.deleteMany({ where: { id: sid } });
     return null;

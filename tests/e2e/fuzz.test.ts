@@ -588,4 +588,13 @@ describe(`fuzzing the session cookie (${strategy})`, () => {
     const cookie = `${SESSION_COOKIE}=${await encode({ token, secret: E2E_SECRET, salt: SESSION_COOKIE })}`;
     expect(checkSignedOutAnswer({ cookie, path: "/api/me" }, await send("/api/me", { headers: { cookie } }))).toBeNull();
   });
+
+  it("signing in while presenting a JWE whose sid holds NUL works (the previous session's sid never reaches a query)", async () => {
+    const token = { sub: owner.id, email: owner.email, role: "user", permissions: [], sid: "a\u0000b", authTime: Math.floor(Date.now() / 1000) };
+    const client = new HttpClient(baseUrl);
+    client.cookies.set(SESSION_COOKIE, await encode({ token, secret: E2E_SECRET, salt: SESSION_COOKIE }));
+    const response = await client.signIn(owner.email, owner.password);
+    expect(response.status).toBe(302);
+    expect(sameOriginTarget(response.headers.get("location"))).toBe("/dashboard");
+  });
 });

@@ -184,6 +184,6 @@ describe("no user enumeration by timing", () => {
     const [u, c, o] = [median(groups.unknown), median(groups.current), median(groups.older)];
     console.log(`sign-in failure medians: unknown ${u.toFixed(1)} ms, current cost ${c.toFixed(1)} ms, older cost ${o.toFixed(1)} ms`);
     // Without padding the older (cost 6) hash would answer ~8× faster than cost 9.
-    for (const value of [u, o]) expect(Math.abs(value - c) / c).toBeLessThan(0.1);
+    for (const value of [u, o]) expect(Math.abs(value - c) / c).toBeLessThan(0.15);
   });
 });

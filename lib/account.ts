@@ -29,7 +29,7 @@ export async function changePassword(
   if (!parsed.success) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { newPassword: parsed.error.issues.map((i) => i.message) } };
   if (newPassword !== confirmPassword) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { confirmPassword: ["The passwords do not match."] } };
 
-  const limit = { key: `password-check:${userId}`, ...throttle };
+  const limit = { key: `password-check:${userId}`, ...throttle }; // unlockAccount() clears it
   const reservation = await reserveAttempt(db, [limit]);
   if (!reservation.ok) {
     const wait = formatDuration(reservation.retryAfterSeconds);

@@ -28,8 +28,8 @@ type CredentialsEnv = Pick<
   | "AUTH_TRUSTED_PROXY_HOPS"
 >;
 
-export const accountThrottleKey = (email: string) => `account:${email.toLowerCase()}`;
-export const addressThrottleKey = (ip: string) => `ip:${ip}`;
+const accountThrottleKey = (email: string) => `account:${email.toLowerCase()}`; // unlockAccount() clears it
+const addressThrottleKey = (ip: string) => `ip:${ip}`;
 
 /** The limits one sign-in attempt counts against: the account, and the client address when it is known. */
 function signInLimits(env: CredentialsEnv, email: string, ip: string | null) {

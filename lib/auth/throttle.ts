@@ -96,3 +96,9 @@ export function formatDuration(seconds: number): string {
   const [value, unit] = seconds % 3600 === 0 ? [seconds / 3600, "hour"] : seconds >= 60 ? [Math.ceil(seconds / 60), "minute"] : [seconds, "second"];
   return `${value} ${unit}${value === 1 ? "" : "s"}`;
 }
+
+/** An operator's unlock: forgets the account's sign-in counter and its password-change counter. */
+export async function unlockAccount(db: Db, user: { id: string; email: string }): Promise<number> {
+  const { count } = await db.signInThrottle.deleteMany({ where: { key: { in: [`account:${user.email.toLowerCase()}`, `password-check:${user.id}`] } } });
+  return count;
+}

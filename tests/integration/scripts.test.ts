@@ -231,6 +231,40 @@ describe("npm run sessions", () => {
   });
 });
 
+describe("npm run users:unlock", () => {
+  let database: TestDatabase;
+  const run = (args: string[]) => runScript("unlock-user.ts", args, scriptEnv(database.url));
+  beforeAll(async () => {
+    database = await cloneTemplate(template);
+    await withDb(database.url, async (db) => {
+      await seedRolesAndPermissions(db);
+      const { id } = await createUser(db, { email: "locked@example.com" });
+      const lockedUntil = new Date(Date.now() + DAY);
+      for (const key of ["account:locked@example.com", `password-check:${id}`, "account:other@example.com"]) {
+        await db.signInThrottle.create({ data: { key, failures: 99, lockedUntil } });
+      }
+    });
+  });
+  afterAll(() => database.drop());
+
+  it("lifts the account's sign-in and password-change lockouts, and only those", async () => {
+    const result = await run(["--email", "Locked@Example.com"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Unlocked locked@example.com.");
+    const keys = await withDb(database.url, async (db) => (await db.signInThrottle.findMany({ select: { key: true } })).map((r) => r.key));
+    expect(keys).toEqual(["account:other@example.com"]);
+    expect((await run(["--email", "locked@example.com"])).stdout).toContain("locked@example.com was not locked.");
+  });
+
+  it("refuses a missing or malformed --email and unknown users", async () => {
+    expect((await run([])).code).toBe(1);
+    expect((await run(["--email", "not-an-email"])).stderr).toContain("--email: Enter a valid email address");
+    const unknown = await run(["--email", "nobody@example.com"]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("No user with email nobody@example.com.");
+  });
+});
+
 describe("npm run db:reset and db:seed", () => {
   let database: TestDatabase;
   const emails = () => withDb(database.url, async (db) => (await db.user.findMany({ select: { email: true }, orderBy: { email: "asc" } })).map((u) => u.email));

@@ -3,9 +3,10 @@ import { handlers } from "@/auth";
 import { jsonResponse } from "@/lib/dal";
 import { readBodyWithLimit } from "@/lib/request-body";
 
-// Auth.js's handlers read the whole body before looking at it; a sign-in or sign-out form is well under 1 KB.
-// Bodies are capped here first, so no request can make the server buffer megabytes.
-const AUTH_BODY_MAX_BYTES = 16 * 1024;
+// Auth.js's handlers read the whole body before looking at it. Bodies are capped here first, so no request can
+// make the server buffer more than this; the cap stays loose enough that oversized fields still get Auth.js's own
+// "invalid credentials" answer.
+const AUTH_BODY_MAX_BYTES = 16 * 1024 * 1024;
 
 export const { GET } = handlers;
 

@@ -1,4 +1,4 @@
-import { clearAttempts, formatDuration, reserveAttempt, type Limit } from "./auth/throttle";
+import { clearAttempts, formatDuration, reserveAttempt, throttleKeys, type Limit } from "./auth/throttle";
 import type { Db } from "./db";
 import { hashPassword, PASSWORD_MAX_BYTES, passwordByteLength, PasswordPoolBusyError, verifyPasswordAtCost } from "./password";
 import { revokeUserSessions } from "./session-admin";
@@ -29,7 +29,7 @@ export async function changePassword(
   if (!parsed.success) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { newPassword: parsed.error.issues.map((i) => i.message) } };
   if (newPassword !== confirmPassword) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { confirmPassword: ["The passwords do not match."] } };
 
-  const limit = { key: `password-check:${userId}`, ...throttle }; // unlockAccount() clears it
+  const limit = { key: throttleKeys.passwordCheck(userId), ...throttle };
   const reservation = await reserveAttempt(db, [limit]);
   if (!reservation.ok) {
     const wait = formatDuration(reservation.retryAfterSeconds);

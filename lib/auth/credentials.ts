@@ -4,7 +4,7 @@ import type { Db } from "../db";
 import type { Env } from "../env";
 import { bcryptCost, dummyHash, hashPassword, PasswordPoolBusyError, passwordPoolSaturated, verifyPasswordAtCost } from "../password";
 import { credentialsSchema } from "../validation";
-import { clearAttempts, refundAttempt, reserveAttempt, type Limit } from "./throttle";
+import { clearAttempts, refundAttempt, reserveAttempt, throttleKeys, type Limit } from "./throttle";
 
 export type AuthorizedUser = { id: string; email: string; name: string | null };
 
@@ -28,14 +28,12 @@ type CredentialsEnv = Pick<
   | "AUTH_TRUSTED_PROXY_HOPS"
 >;
 
-const accountThrottleKey = (email: string) => `account:${email.toLowerCase()}`; // unlockAccount() clears it
-const addressThrottleKey = (ip: string) => `ip:${ip}`;
 
 /** The limits one sign-in attempt counts against: the account, and the client address when it is known. */
 function signInLimits(env: CredentialsEnv, email: string, ip: string | null) {
   const timing = { windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS, lockoutSeconds: env.AUTH_SIGNIN_LOCKOUT_SECONDS };
-  const account: Limit = { key: accountThrottleKey(email), max: env.AUTH_SIGNIN_MAX_FAILURES, ...timing };
-  const address: Limit | null = ip ? { key: addressThrottleKey(ip), max: env.AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS, ...timing } : null;
+  const account: Limit = { key: throttleKeys.account(email), max: env.AUTH_SIGNIN_MAX_FAILURES, ...timing };
+  const address: Limit | null = ip ? { key: throttleKeys.address(ip), max: env.AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS, ...timing } : null;
   return { account, address, all: address ? [account, address] : [account] };
 }
 

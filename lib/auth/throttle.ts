@@ -6,6 +6,13 @@ import type { Db } from "../db";
 // evaluated, however many arrive at once and on however many instances. Counters live in the database
 // (SignInThrottle rows), so every instance shares them.
 
+/** Counter keys: a sign-in account, a client address, and a user's password-change current password. */
+export const throttleKeys = {
+  account: (email: string) => `account:${email.toLowerCase()}`,
+  address: (ip: string) => `ip:${ip}`,
+  passwordCheck: (userId: string) => `password-check:${userId}`,
+};
+
 export type Limit = { key: string; max: number; windowSeconds: number; lockoutSeconds: number };
 
 export type Reservation = { ok: true } | { ok: false; retryAfterSeconds: number };
@@ -99,6 +106,7 @@ export function formatDuration(seconds: number): string {
 
 /** An operator's unlock: forgets the account's sign-in counter and its password-change counter. */
 export async function unlockAccount(db: Db, user: { id: string; email: string }): Promise<number> {
-  const { count } = await db.signInThrottle.deleteMany({ where: { key: { in: [`account:${user.email.toLowerCase()}`, `password-check:${user.id}`] } } });
+  const keys = [throttleKeys.account(user.email), throttleKeys.passwordCheck(user.id)];
+  const { count } = await db.signInThrottle.deleteMany({ where: { key: { in: keys } } });
   return count;
 }

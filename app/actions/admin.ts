@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { unlockAccount } from "@/lib/auth/throttle";
 import { requirePermission } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { PERMISSIONS } from "@/lib/permissions";
@@ -45,5 +46,15 @@ export async function revokeSessionAction(formData: FormData): Promise<void> {
   const sessionId = id.safeParse(field(formData, "sessionId"));
   if (!sessionId.success) return;
   await revokeSession(getDb(), sessionId.data);
+  revalidatePath("/admin");
+}
+
+export async function unlockUserAction(formData: FormData): Promise<void> {
+  await requirePermission(PERMISSIONS.usersWrite);
+  const userId = id.safeParse(field(formData, "userId"));
+  if (!userId.success) return;
+  const db = getDb();
+  const user = await db.user.findUnique({ where: { id: userId.data }, select: { id: true, email: true } });
+  if (user) await unlockAccount(db, user);
   revalidatePath("/admin");
 }

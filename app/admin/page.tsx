@@ -1,7 +1,8 @@
-import { revokeSessionAction, revokeUserSessionsAction, setUserActiveAction, setUserRoleAction } from "@/app/actions/admin";
+import { revokeSessionAction, revokeUserSessionsAction, setUserActiveAction, setUserRoleAction, unlockUserAction } from "@/app/actions/admin";
 import { SessionTable } from "@/components/session-table";
 import { Badge, Card } from "@/components/ui";
 
+import { lockedAccounts } from "@/lib/auth/throttle";
 import { getCurrentSessionId, requirePermission } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -25,6 +26,7 @@ export default async function AdminPage() {
     canReadSessions ? listActiveSessions(db, { absoluteMaxAgeSeconds: getEnv().AUTH_SESSION_ABSOLUTE_MAX_AGE }) : Promise.resolve([]),
     getCurrentSessionId(),
   ]);
+  const locked = await lockedAccounts(db, users);
   const sessionCount = new Map<string, number>();
   for (const s of sessions) sessionCount.set(s.userId, (sessionCount.get(s.userId) ?? 0) + 1);
 
@@ -63,7 +65,14 @@ export default async function AdminPage() {
                       <Badge tone={u.roleName === "admin" ? "amber" : "slate"}>{u.roleName}</Badge>
                     )}
                   </td>
-                  <td className="py-2 pr-4">{u.active ? <Badge tone="emerald">active</Badge> : <Badge tone="rose">disabled</Badge>}</td>
+                  <td className="space-x-1 py-2 pr-4">
+                    {u.active ? <Badge tone="emerald">active</Badge> : <Badge tone="rose">disabled</Badge>}
+                    {locked.has(u.id) ? (
+                      <span title={`Sign-in locked until ${locked.get(u.id)!.toISOString().slice(11, 16)} UTC`}>
+                        <Badge tone="amber">locked</Badge>
+                      </span>
+                    ) : null}
+                  </td>
                   {canReadSessions ? <td className="py-2 pr-4 text-slate-600">{sessionCount.get(u.id) ?? 0}</td> : null}
                   <td className="py-2 pr-4 text-slate-500">{u.createdAt.toISOString().slice(0, 10)}</td>
                   <td className="flex justify-end gap-2 py-2">
@@ -71,6 +80,12 @@ export default async function AdminPage() {
                       <form action={revokeUserSessionsAction}>
                         <input type="hidden" name="userId" value={u.id} />
                         <button type="submit" className={smallButton}>End sessions</button>
+                      </form>
+                    ) : null}
+                    {canWrite && locked.has(u.id) ? (
+                      <form action={unlockUserAction}>
+                        <input type="hidden" name="userId" value={u.id} />
+                        <button type="submit" className={smallButton}>Unlock</button>
                       </form>
                     ) : null}
                     {canWrite && u.id !== me.id ? (

@@ -4,6 +4,7 @@ import type { Db } from "../db";
 import type { Env } from "../env";
 import { bcryptCost, dummyHash, hashPassword, PasswordPoolBusyError, passwordPoolSaturated, verifyPasswordAtCost } from "../password";
 import { credentialsSchema } from "../validation";
+import { deviceTokenFromRequest, rememberDevice, verifyDeviceToken } from "./device-cookie";
 import { clearAttempts, refundAttempt, reserveAttempt, throttleKeys, type Limit } from "./throttle";
 
 export type AuthorizedUser = { id: string; email: string; name: string | null };
@@ -26,15 +27,29 @@ type CredentialsEnv = Pick<
   | "AUTH_SIGNIN_WINDOW_SECONDS"
   | "AUTH_SIGNIN_LOCKOUT_SECONDS"
   | "AUTH_TRUSTED_PROXY_HOPS"
+  | "AUTH_SECRET"
+  | "AUTH_URL"
 >;
 
+/** Hands the signed-in browser a new device cookie (tests pass their own to see what would be set). */
+export type RememberDevice = (settings: { secret: string | undefined; authUrl: string | undefined }, email: string) => Promise<void>;
 
-/** The limits one sign-in attempt counts against: the account, and the client address when it is known. */
-function signInLimits(env: CredentialsEnv, email: string, ip: string | null) {
+/**
+ * The limits one sign-in attempt counts against. From a browser holding this account's device cookie: that
+ * device's own bucket only. Otherwise: the account's shared "untrusted" bucket, and the client address when known.
+ */
+function signInLimits(env: CredentialsEnv, email: string, request: Request | undefined) {
   const timing = { windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS, lockoutSeconds: env.AUTH_SIGNIN_LOCKOUT_SECONDS };
+  const device = verifyDeviceToken(env.AUTH_SECRET, email, deviceTokenFromRequest(request, { authUrl: env.AUTH_URL }));
+  if (device) {
+    const limit: Limit = { key: throttleKeys.device(email, device), max: env.AUTH_SIGNIN_MAX_FAILURES, ...timing };
+    return { all: [limit], clearOnSuccess: [limit.key], refundOnSuccess: [] };
+  }
   const account: Limit = { key: throttleKeys.account(email), max: env.AUTH_SIGNIN_MAX_FAILURES, ...timing };
+  const ip = clientIp(request?.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS);
   const address: Limit | null = ip ? { key: throttleKeys.address(ip), max: env.AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS, ...timing } : null;
-  return { account, address, all: address ? [account, address] : [account] };
+  // A success starts the account afresh and does not count against the address.
+  return { all: address ? [account, address] : [account], clearOnSuccess: [account.key], refundOnSuccess: address ? [address.key] : [] };
 }
 
 /**
@@ -42,13 +57,19 @@ function signInLimits(env: CredentialsEnv, email: string, ip: string | null) {
  * of one bcrypt compare at the current cost, so neither the answer nor its timing says whether the email exists.
  * Each attempt is reserved with the throttle BEFORE the compare, so concurrent guesses cannot outrun the limit.
  */
-export async function authorizeCredentials(db: Db, env: CredentialsEnv, input: unknown, request?: Request): Promise<AuthorizedUser | null> {
+export async function authorizeCredentials(
+  db: Db,
+  env: CredentialsEnv,
+  input: unknown,
+  request?: Request,
+  remember: RememberDevice = rememberDevice,
+): Promise<AuthorizedUser | null> {
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
   // Refuse before reserving: a full queue must not cost the owner an attempt.
   if (passwordPoolSaturated()) throw new SignInBusy();
-  const limits = signInLimits(env, email, clientIp(request?.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS));
+  const limits = signInLimits(env, email, request);
   if (!(await reserveAttempt(db, limits.all)).ok) throw new TooManyAttempts();
 
   const user = await db.user.findUnique({
@@ -66,9 +87,9 @@ export async function authorizeCredentials(db: Db, env: CredentialsEnv, input: u
   }
   if (!user || !user.passwordHash || !valid || !user.active) return null; // the reserved attempt stays counted
 
-  // The owner proved the password: the account starts afresh, and this attempt does not count against the address.
-  await clearAttempts(db, [limits.account.key]);
-  if (limits.address) await refundAttempt(db, [limits.address.key]);
+  await clearAttempts(db, limits.clearOnSuccess);
+  await refundAttempt(db, limits.refundOnSuccess);
+  await remember({ secret: env.AUTH_SECRET, authUrl: env.AUTH_URL }, email);
   if (bcryptCost(user.passwordHash) !== cost) {
     // The configured cost changed since this hash was made: upgrade it while we know the password (or at a
     // later sign-in, when the hashing queue is full now).

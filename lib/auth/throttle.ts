@@ -11,6 +11,8 @@ export const throttleKeys = {
   account: (email: string) => `account:${email.toLowerCase()}`,
   address: (ip: string) => `ip:${ip}`,
   passwordCheck: (userId: string) => `password-check:${userId}`,
+  /** A browser holding a device cookie for the account (its failures count against that device only). */
+  device: (email: string, nonce: string) => `device:${email.toLowerCase()}:${nonce}`,
 };
 
 export type Limit = { key: string; max: number; windowSeconds: number; lockoutSeconds: number };
@@ -104,9 +106,32 @@ export function formatDuration(seconds: number): string {
   return `${value} ${unit}${value === 1 ? "" : "s"}`;
 }
 
-/** An operator's unlock: forgets the account's sign-in counter and its password-change counter. */
+/** An operator's unlock: forgets the account's sign-in counters (untrusted and every device) and its password-change counter. */
 export async function unlockAccount(db: Db, user: { id: string; email: string }): Promise<number> {
   const keys = [throttleKeys.account(user.email), throttleKeys.passwordCheck(user.id)];
-  const { count } = await db.signInThrottle.deleteMany({ where: { key: { in: keys } } });
+  const { count } = await db.signInThrottle.deleteMany({
+    where: { OR: [{ key: { in: keys } }, { key: { startsWith: throttleKeys.device(user.email, "") } }] },
+  });
   return count;
+}
+
+/**
+ * The accounts among these users with a sign-in lockout running now (untrusted bucket, a device or the
+ * password-change check), each with the time its last lockout ends: what /admin shows an Unlock button for.
+ */
+export async function lockedAccounts(db: Db, users: { id: string; email: string }[], now = new Date()): Promise<Map<string, Date>> {
+  const userByKey = new Map(users.flatMap((u) => [[throttleKeys.account(u.email), u.id], [throttleKeys.passwordCheck(u.id), u.id]] as const));
+  const userByEmail = new Map(users.map((u) => [u.email.toLowerCase(), u.id]));
+  const rows = await db.signInThrottle.findMany({
+    where: { lockedUntil: { gt: now }, OR: [{ key: { in: [...userByKey.keys()] } }, { key: { startsWith: "device:" } }] },
+    select: { key: true, lockedUntil: true },
+  });
+  const locked = new Map<string, Date>();
+  for (const row of rows) {
+    const userId = userByKey.get(row.key) ?? userByEmail.get(row.key.slice("device:".length, row.key.lastIndexOf(":")));
+    if (!userId || !row.lockedUntil) continue;
+    const until = locked.get(userId);
+    if (!until || until < row.lockedUntil) locked.set(userId, row.lockedUntil);
+  }
+  return locked;
 }

@@ -1,10 +1,7 @@
-import { hkdf } from "@panva/hkdf";
-import type { JWT } from "next-auth/jwt";
 import type { Session } from "next-auth";
 import type { Db } from "../db";
 import type { SessionClaims } from "./claims";
-import { decryptedCookieMemo } from "./decrypted-cookies";
-import { decryptSessionJwt, isWithinLifetime, keyThumbprint } from "./jwe";
+import { createJwtDecrypter } from "./jwt-decrypter";
 import { checkJwtSession, findDatabaseSession, touchDatabaseSession, type StrategyEnv } from "./session-strategy";
 
 // The DAL's per-request session check. Auth.js's auth() runs its whole session action on every call: in JWT
@@ -18,26 +15,6 @@ import { checkJwtSession, findDatabaseSession, touchDatabaseSession, type Strate
 // Sign-in, sign-out and /api/auth/session stay with Auth.js.
 
 export type VerifiedSession = { session: Session; sessionId: string };
-
-/** Decrypted JWT cookies kept per instance (≤ 4 KB each, so at most ~20 MB even when every entry is large). */
-const DECRYPTED_COOKIE_LIMIT = 5_000;
-
-/** Auth.js's key derivation (@auth/core/jwt getDerivedEncryptionKey), done once per cookie name. */
-function keyDeriver(secret: string) {
-  const derive = (salt: string, length: number) => hkdf("sha256", secret, salt, `Auth.js Generated Encryption Key (${salt})`, length);
-  const keys = new Map<string, Promise<{ keys: { cbc: Buffer; gcm: Buffer }; thumbprints: { cbc: string; gcm: string } }>>();
-  return (salt: string) => {
-    let entry = keys.get(salt);
-    if (!entry) {
-      entry = Promise.all([derive(salt, 64), derive(salt, 32)]).then(([cbc, gcm]) => {
-        const pair = { cbc: Buffer.from(cbc), gcm: Buffer.from(gcm) };
-        return { keys: pair, thumbprints: { cbc: keyThumbprint(pair.cbc), gcm: keyThumbprint(pair.gcm) } };
-      });
-      keys.set(salt, entry);
-    }
-    return entry;
-  };
-}
 
 function toSession(claims: SessionClaims, expires: Date): Session {
   return {
@@ -57,20 +34,9 @@ export function createSessionVerifier(env: StrategyEnv, db: Db) {
     };
   }
 
-  const deriveKey = keyDeriver(env.AUTH_SECRET ?? "");
-  // A signed-in browser sends the same cookie until Auth.js re-issues it: decrypt it once, not per request.
-  const decrypted = decryptedCookieMemo<JWT>(DECRYPTED_COOKIE_LIMIT);
-  const decrypt = async (cookie: { name: string; value: string }): Promise<JWT | null> => {
-    const known = decrypted.get(cookie.name, cookie.value);
-    if (known) return isWithinLifetime(known) ? known : null; // the same clock checks as a fresh decryption
-    const { keys, thumbprints } = await deriveKey(cookie.name);
-    // Same algorithms, key id check and clock tolerance as Auth.js's decode(); see lib/auth/jwe.ts.
-    const token = decryptSessionJwt(cookie.value, keys, thumbprints) as JWT | null;
-    if (token) decrypted.set(cookie.name, cookie.value, token);
-    return token;
-  };
+  const decrypt = createJwtDecrypter(env.AUTH_SECRET);
   return async (cookie: { name: string; value: string } | null): Promise<VerifiedSession | null> => {
-    if (!cookie || cookie.value.length > 16_384) return null;
+    if (!cookie) return null;
     const token = await decrypt(cookie);
     if (!token) return null; // garbage, tampered, wrong key or expired
     const checked = await checkJwtSession(db, env, token);

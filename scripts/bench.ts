@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import type { DatabaseProvider } from "../lib/database-url";
 import { projectRoot } from "../tests/support/databases";
 import type { RunningServer } from "../tests/support/server";
+import { findOrStartPostgres, type TestPostgres } from "../tests/support/test-postgres";
 import { ratioChartSvg } from "./lib/bench/chart";
 import { BenchDatabases } from "./lib/bench/databases";
 import { elapsedSeconds, log } from "./lib/bench/log";
@@ -146,14 +147,23 @@ async function main() {
     problems: [],
   };
   const databases = new BenchDatabases();
+  let postgres: TestPostgres | undefined;
   // Interrupted (Ctrl-C, kill): stop the servers and drop the throwaway databases before leaving.
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
       log(`${signal}: stopping servers and dropping databases`);
       void stopAllServers()
         .then(() => databases.dropAll())
+        .then(() => postgres?.stop())
         .finally(() => process.exit(130));
     });
+  }
+  const purgesPostgres = phases.has("purge") && (!process.env.BENCH_PURGE_ONLY || process.env.BENCH_PURGE_ONLY === "postgresql");
+  if (phases.has("routes") || phases.has("scale") || purgesPostgres) {
+    // The same server search as `npm test`; the bench databases are created on it (tests/support/databases.ts).
+    postgres = await findOrStartPostgres({ forBenchmark: true });
+    log(`PostgreSQL: ${postgres.summary}`);
+    process.env.TEST_POSTGRES_URL = postgres.url;
   }
   try {
     for (const provider of phases.has("routes") ? PROVIDERS : []) {
@@ -197,6 +207,7 @@ async function main() {
     }
   } finally {
     await databases.dropAll();
+    await postgres?.stop();
   }
 
   results.durationSeconds = elapsedSeconds();

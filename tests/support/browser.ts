@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type BrowserContext } from "playwright-core";
+import { findChromium } from "./chromium-path";
 
-// Debian's Chromium driven by playwright-core (never a downloaded browser), with a fresh profile each time.
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+// An installed Chrome or Chromium (tests/support/chromium-path.ts) driven by playwright-core, with a fresh profile each time.
 
 export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const chromiumSearch = findChromium();
+  if (!chromiumSearch.path) throw new Error(chromiumSearch.instruction);
   const userDataDir = mkdtempSync(join(tmpdir(), "starter-chromium-"));
   const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM_PATH,
+    executablePath: chromiumSearch.path,
     headless: true,
     args: [
       "--no-sandbox",

@@ -4,6 +4,7 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import pg from "pg";
 import type { DatabaseProvider } from "../../lib/database-url";
+import { MACHINE_POSTGRES_URL } from "./test-postgres";
 
 // Throwaway databases for tests: a template is migrated once per run with the real `prisma migrate deploy`,
 // then every test file / e2e run gets its own copy (file copy for SQLite, CREATE DATABASE … TEMPLATE for PostgreSQL).
@@ -11,8 +12,13 @@ import type { DatabaseProvider } from "../../lib/database-url";
 export const projectRoot = join(import.meta.dirname, "..", "..");
 export const tmpDir = join(projectRoot, ".tmp");
 
-/** Admin connection used to create and drop PostgreSQL test databases. */
-export const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
+/**
+ * Admin connection used to create and drop PostgreSQL test databases. Read on each use: the test runner and the
+ * integration setup set TEST_POSTGRES_URL once they have found or started a server (tests/support/test-postgres.ts).
+ */
+export function postgresAdminUrl(): string {
+  return process.env.TEST_POSTGRES_URL ?? MACHINE_POSTGRES_URL;
+}
 
 export function testProvider(): DatabaseProvider {
   const value = process.env.TEST_DATABASE_PROVIDER ?? "sqlite";
@@ -25,13 +31,13 @@ function uniqueName(prefix: string): string {
 }
 
 function postgresUrlFor(database: string): string {
-  const url = new URL(POSTGRES_ADMIN_URL);
+  const url = new URL(postgresAdminUrl());
   url.pathname = `/${database}`;
   return url.toString();
 }
 
 async function withAdmin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  const client = new pg.Client({ connectionString: postgresAdminUrl() });
   await client.connect();
   try {
     return await fn(client);

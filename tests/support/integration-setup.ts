@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { createTemplate, testProvider } from "./databases";
+import { findOrStartPostgres } from "./test-postgres";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -9,7 +10,20 @@ declare module "vitest" {
 
 // One migrated template per integration run; each test file clones it (tests/support/test-env.ts).
 export default async function setup(project: TestProject) {
-  const template = await createTemplate(testProvider());
+  const provider = testProvider();
+  // `npm test` passes the server it chose in TEST_POSTGRES_URL; a bare `vitest run` finds or starts one here.
+  const postgres = provider === "postgresql" && !process.env.TEST_POSTGRES_URL ? await findOrStartPostgres() : null;
+  if (postgres) {
+    console.log(`PostgreSQL for the tests: ${postgres.summary}`);
+    process.env.TEST_POSTGRES_URL = postgres.url;
+  }
+  const template = await createTemplate(provider).catch(async (error: unknown) => {
+    await postgres?.stop();
+    throw error;
+  });
   project.provide("templateDatabase", { provider: template.provider, url: template.url });
-  return () => template.drop();
+  return async () => {
+    await template.drop();
+    await postgres?.stop();
+  };
 }

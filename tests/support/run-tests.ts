@@ -3,14 +3,20 @@
 //   --only=unit,integration,e2e   run a subset
 //   --skip-build                  reuse the existing .next build for e2e
 //   E2E_PROVIDERS=sqlite,postgresql   E2E_STRATEGIES=database,jwt   narrow the matrix
+//   INTEGRATION_PROVIDERS=sqlite,postgresql                          the same for the integration steps
 //   E2E_FILES="account browser"       only e2e files whose path contains one of these words
+//   TEST_POSTGRES_URL=postgresql://…/postgres   the PostgreSQL server to use (else 127.0.0.1:5432 when it answers,
+//   else an embedded one started for the run); TEST_POSTGRES=embedded always starts the embedded one
+//   CHROMIUM_PATH=…                   the browser (else an installed Chrome/Chromium is looked for)
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { createDb } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
 import { seed } from "../../lib/seed";
+import { findChromium } from "./chromium-path";
 import { cloneTemplate, createTemplate, projectRoot } from "./databases";
 import { serverEnv, startServer } from "./server";
+import { findOrStartPostgres, type TestPostgres } from "./test-postgres";
 
 const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? ["unit", "integration", "e2e"];
@@ -18,6 +24,7 @@ const skipBuild = args.includes("--skip-build");
 const list = (name: string, fallback: string[]) => process.env[name]?.split(",").filter(Boolean) ?? fallback;
 const providers = list("E2E_PROVIDERS", ["sqlite", "postgresql"]) as ("sqlite" | "postgresql")[];
 const strategies = list("E2E_STRATEGIES", ["database", "jwt"]) as ("database" | "jwt")[];
+const integrationProviders = list("INTEGRATION_PROVIDERS", ["sqlite", "postgresql"]) as ("sqlite" | "postgresql")[];
 const E2E_JWT_RECHECK_SECONDS = "2";
 // Open pages re-check their session this often (components/session-provider.tsx), so e2e sees it within seconds.
 const E2E_CLIENT_REFRESH_SECONDS = "2";
@@ -25,21 +32,27 @@ const E2E_CLIENT_REFRESH_SECONDS = "2";
 const results: { name: string; ok: boolean; seconds: number }[] = [];
 
 // Servers and test processes this run started: an interrupted run (Ctrl-C, a CI timeout) stops them instead of
-// leaving them behind.
+// leaving them behind, and the embedded PostgreSQL (if one was started) after them.
 const liveServers = new Set<{ stop: () => Promise<void> }>();
 const liveChildren = new Set<ChildProcess>();
+let postgres: TestPostgres | undefined;
+let interrupted = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\n${signal}: stopping ${liveChildren.size} test process(es) and ${liveServers.size} server(s)`);
     // SIGINT lets vitest run its teardown (afterAll hooks stop the servers the e2e files start themselves).
     const exited = [...liveChildren].map((child) => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGINT"))));
     void Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 15_000))])
       .then(() => Promise.all([...liveServers].map((server) => server.stop())))
+      .then(() => postgres?.stop())
       .finally(() => process.exit(130));
   });
 }
 
 async function run(name: string, command: string, commandArgs: string[], env: Record<string, string> = {}): Promise<boolean> {
+  // Once interrupted, no further step starts: the run waits here until the signal handler has cleaned up and exits.
+  if (interrupted) return new Promise<boolean>(() => {});
   console.log(`\n━━ ${name} ━━`);
   const started = Date.now();
   // Not spawnSync: while the tests run, this process must keep reading the e2e server's stdout/stderr pipes.
@@ -50,6 +63,7 @@ async function run(name: string, command: string, commandArgs: string[], env: Re
     child.on("error", () => resolve(null));
     child.on("exit", (code) => (liveChildren.delete(child), resolve(code)));
   });
+  if (interrupted) return new Promise<boolean>(() => {});
   const ok = status === 0;
   results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
   return ok;
@@ -94,30 +108,60 @@ async function e2e(provider: "sqlite" | "postgresql") {
   }
 }
 
-async function main() {
+async function steps(browserMissing: string | undefined) {
   await run("schemas in sync", process.execPath, [join(projectRoot, "scripts", "sync-schemas.mjs"), "--check"]);
   if (only.includes("unit")) await run("unit", process.execPath, [vitest, "run", "--project", "unit"]);
   if (only.includes("integration")) {
-    for (const provider of ["sqlite", "postgresql"]) {
+    for (const provider of integrationProviders) {
       await run(`integration ${provider}`, process.execPath, [vitest, "run", "--project", "integration"], { TEST_DATABASE_PROVIDER: provider });
     }
   }
-  if (only.includes("e2e")) {
+  if (only.includes("e2e") && !browserMissing) {
     const built = skipBuild || (await run("next build", process.execPath, [next, "build"], { NEXT_TELEMETRY_DISABLED: "1" }));
     if (built) for (const provider of providers) await e2e(provider);
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  // The browser is looked for first: without one the e2e steps (and their build) are left out, the rest still runs.
+  const browser = only.includes("e2e") ? findChromium() : undefined;
+  if (browser?.path) {
+    console.log(`Browser for the e2e tests: ${browser.path}`);
+    process.env.CHROMIUM_PATH = browser.path;
+  }
+  if (browser?.instruction) console.log(`Browser for the e2e tests: none, so the e2e steps will not run (see the last line)`);
+  const postgresSteps = [
+    only.includes("integration") && integrationProviders.includes("postgresql"),
+    only.includes("e2e") && !browser?.instruction && providers.includes("postgresql"),
+  ];
+  if (postgresSteps.some(Boolean)) {
+    postgres = await findOrStartPostgres();
+    console.log(`PostgreSQL for the tests: ${postgres.summary}`);
+    process.env.TEST_POSTGRES_URL = postgres.url;
+  }
+  try {
+    await steps(browser?.instruction);
+  } finally {
+    await postgres?.stop();
   }
 
   console.log("\n━━ summary ━━");
   for (const r of results) console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.name.padEnd(28)} ${r.seconds.toFixed(1)} s`);
+  if (browser?.instruction) console.log(`SKIP  ${"next build, e2e".padEnd(28)} no browser`);
+  console.log(`Total ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const failed = results.filter((r) => !r.ok);
-  if (failed.length) {
-    console.error(`\n${failed.length} step(s) failed.`);
+  if (failed.length) console.error(`\n${failed.length} step(s) failed.`);
+  if (browser?.instruction) {
+    console.error(`\nThe e2e steps did not run. ${browser.instruction}`);
     process.exit(1);
   }
+  if (failed.length) process.exit(1);
   console.log("\nAll test steps passed.");
 }
 
-main().catch((error) => {
+main().catch(async (error) => {
   console.error(error);
+  await postgres?.stop();
   process.exit(1);
 });

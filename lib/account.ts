@@ -1,12 +1,25 @@
 import { clearAttempts, formatDuration, reserveAttempt, throttleKeys, type Limit } from "./auth/throttle";
 import type { Db } from "./db";
 import { hashPassword, PASSWORD_MAX_BYTES, passwordByteLength, PasswordPoolBusyError, verifyPasswordAtCost } from "./password";
+import { newPasswordStrengthError } from "./password-strength";
 import { revokeUserSessions } from "./session-admin";
 import { newPasswordSchema } from "./validation";
 
 export type ChangePasswordResult =
   | { status: "changed"; endedSessions: number }
   | { status: "error"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
+
+/** A refusal when the new password is too easy to guess, also from the user's own email and name (ASVS 6.2.4, 6.2.12). */
+async function weakNewPasswordRefusal(db: Db, userId: string, newPassword: string): Promise<ChangePasswordResult | null> {
+  const owner = await db.user.findUnique({ where: { id: userId }, select: { email: true, name: true } });
+  try {
+    const weak = await newPasswordStrengthError(newPassword, owner ?? {});
+    return weak ? { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { newPassword: [weak] } } : null;
+  } catch (error) {
+    if (!(error instanceof PasswordPoolBusyError)) throw error;
+    return { status: "error", message: "The server is busy right now. Please try again in a few seconds." };
+  }
+}
 
 /**
  * Changes a password after checking the current one, then ends every other session of the user
@@ -28,6 +41,8 @@ export async function changePassword(
   const parsed = newPasswordSchema.safeParse(newPassword);
   if (!parsed.success) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { newPassword: parsed.error.issues.map((i) => i.message) } };
   if (newPassword !== confirmPassword) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { confirmPassword: ["The passwords do not match."] } };
+  const weakPassword = await weakNewPasswordRefusal(db, userId, newPassword);
+  if (weakPassword) return weakPassword;
 
   const limit = { key: throttleKeys.passwordCheck(userId), ...throttle };
   const reservation = await reserveAttempt(db, [limit]);

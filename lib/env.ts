@@ -48,6 +48,8 @@ const envSchema = z
     AUTH_CLIENT_REFRESH_SECONDS: z.coerce.number().int().min(0).default(60),
     /** bcrypt cost factor for new hashes; existing hashes are upgraded on the next sign-in. */
     AUTH_BCRYPT_COST: z.coerce.number().int().min(4).max(15).optional(),
+    /** New passwords need at least this zxcvbn score (0–4) at registration and password change; 0 turns the check off. */
+    AUTH_PASSWORD_MIN_SCORE: z.coerce.number().int().min(0).max(4).default(3),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
     DATABASE_POOL_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
     DATABASE_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),

@@ -1,5 +1,7 @@
+import type { z } from "zod";
 import type { Db } from "./db";
 import { hashPassword, PasswordPoolBusyError } from "./password";
+import { newPasswordStrengthError } from "./password-strength";
 import { DEFAULT_ROLE } from "./permissions";
 import { registrationSchema } from "./validation";
 
@@ -10,12 +12,15 @@ export type RegistrationResult =
   | { status: "created"; userId: string; email: string }
   | { status: "error"; reason: "invalid" | "duplicate" | "busy"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
 
-function isUniqueViolation(error: unknown): boolean {
-  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
-}
+export type RegistrationValidation =
+  | { ok: true; data: z.output<typeof registrationSchema> }
+  | { ok: false; fieldErrors: Partial<Record<string, string[]>> };
 
-/** Creates a user with the default role. Invalid input and existing emails change nothing. */
-export async function registerUser(db: Db, input: unknown, cost: number): Promise<RegistrationResult> {
+/**
+ * The field rules, then (only for otherwise valid input) the password's strength against the name and email.
+ * No database work. Throws PasswordPoolBusyError when too many strength checks are queued.
+ */
+export async function validateRegistration(input: unknown): Promise<RegistrationValidation> {
   const parsed = registrationSchema.safeParse(input);
   if (!parsed.success) {
     const fieldErrors: Partial<Record<string, string[]>> = {};
@@ -23,9 +28,27 @@ export async function registerUser(db: Db, input: unknown, cost: number): Promis
       const key = String(issue.path[0] ?? "form");
       (fieldErrors[key] ??= []).push(issue.message);
     }
-    return { status: "error", reason: "invalid", message: "Please fix the highlighted fields.", fieldErrors };
+    return { ok: false, fieldErrors };
   }
-  const { name, email, password } = parsed.data;
+  const weak = await newPasswordStrengthError(parsed.data.password, parsed.data);
+  return weak ? { ok: false, fieldErrors: { password: [weak] } } : { ok: true, data: parsed.data };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
+}
+
+/** Creates a user with the default role. Invalid input and existing emails change nothing. */
+export async function registerUser(db: Db, input: unknown, cost: number): Promise<RegistrationResult> {
+  let valid: RegistrationValidation;
+  try {
+    valid = await validateRegistration(input);
+  } catch (error) {
+    if (!(error instanceof PasswordPoolBusyError)) throw error;
+    return { status: "error", reason: "busy", message: "The server is busy right now. Please try again in a few seconds." };
+  }
+  if (!valid.ok) return { status: "error", reason: "invalid", message: "Please fix the highlighted fields.", fieldErrors: valid.fieldErrors };
+  const { name, email, password } = valid.data;
   const duplicate = {
     status: "error" as const,
     reason: "duplicate" as const,

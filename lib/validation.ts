@@ -13,12 +13,21 @@ export const emailSchema = z
   .pipe(z.email({ message: "Enter a valid email address" }))
   .transform((email) => email.toLowerCase());
 
+// A password that is stored must be one the user can send again. A lone UTF-16 surrogate (possible in JSON) is
+// replaced by U+FFFD in a form post and in UTF-8, and browsers drop CR/LF from password fields and cannot type
+// other control characters: such a password would register, then never sign in. Sign-in itself stays lenient.
+export const PASSWORD_ILL_FORMED_MESSAGE = "Your password contains characters that cannot be stored; please retype it.";
+export const PASSWORD_CONTROL_CHARACTER_MESSAGE =
+  "Your password contains a control character (such as a tab, line break or NUL) that cannot be typed at sign-in; please retype it.";
+export const PASSWORD_TOO_LONG_MESSAGE = `Password must be at most ${PASSWORD_MAX_BYTES} bytes (bcrypt's limit; non-ASCII characters count as 2–4 bytes)`;
+
 export const newPasswordSchema = z
   .string({ message: "Enter a password" })
+  .refine((password) => password.isWellFormed(), { message: PASSWORD_ILL_FORMED_MESSAGE, abort: true })
+  .refine((password) => !/\p{Cc}/u.test(password), { message: PASSWORD_CONTROL_CHARACTER_MESSAGE, abort: true })
   .min(PASSWORD_MIN_LENGTH, `Password must be at least ${PASSWORD_MIN_LENGTH} characters`)
-  .refine((password) => passwordByteLength(password) <= PASSWORD_MAX_BYTES, {
-    message: `Password must be at most ${PASSWORD_MAX_BYTES} bytes (bcrypt's limit; non-ASCII characters count as 2–4 bytes)`,
-  });
+  // bcrypt reads only the first 72 bytes: a longer password would be silently truncated (ASVS 6.2.8).
+  .refine((password) => passwordByteLength(password) <= PASSWORD_MAX_BYTES, { message: PASSWORD_TOO_LONG_MESSAGE });
 
 export const credentialsSchema = z.object({
   email: emailSchema,

@@ -1,13 +1,21 @@
 import type { NextConfig } from "next";
 import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_BUILD } from "next/constants";
 import { assertGeneratedClients } from "./lib/generated-clients";
+import { staticSecurityHeaderRules } from "./lib/security-headers";
+import { SERVER_ACTION_ALLOWED_ORIGINS, SERVER_ACTION_BODY_LIMIT_BYTES } from "./lib/server-action-guard";
 
 const nextConfig: NextConfig = {
   // Native / pooled database drivers stay as Node modules instead of being bundled.
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg", "bcryptjs"],
-  // forbidden() → app/forbidden.tsx with a real 403 status.
-  experimental: { authInterrupts: true },
+  experimental: {
+    // forbidden() → app/forbidden.tsx with a real 403 status.
+    authInterrupts: true,
+    // proxy.ts refuses server-action posts past the same limit and from other origins before Next reads them.
+    serverActions: { bodySizeLimit: SERVER_ACTION_BODY_LIMIT_BYTES, allowedOrigins: SERVER_ACTION_ALLOWED_ORIGINS },
+  },
   poweredByHeader: false,
+  // The nonce-less security headers for what proxy.ts never sees; where it runs, its headers replace these.
+  headers: async () => staticSecurityHeaderRules(),
   // Lets tests and benchmarks build into their own folder without touching a running dev server's .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
 };

@@ -1,27 +1,57 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { readSessionCookie } from "@/lib/auth/session-cookie";
+import { createNonce, securityHeaders, servedOverHttps } from "@/lib/security-headers";
+import { checkServerActionRequest, isServerActionRequest, refusalResponse } from "@/lib/server-action-guard";
 
-// Optimistic checks only: a visitor with no session cookie at all is sent to /login before rendering.
-// Whether a cookie is valid, and what it allows, is decided by lib/dal.ts.
+// Runs before every page and every bodiless /api request, in this order:
+//   1. refuse malformed or foreign server-action posts with a 4xx (Next would answer many of them 500);
+//   2. send visitors without a session cookie from protected pages to /login (an optimistic check only: whether a
+//      cookie is valid, and what it allows, is decided by lib/dal.ts);
+//   3. otherwise render, with the request's CSP nonce and path handed to Next;
+// and every answer, whichever step gave it, carries the security headers.
 const PROTECTED = ["/dashboard", "/admin", "/account"];
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
+  const headers = securityHeaders({
+    nonce: createNonce(),
+    https: servedOverHttps(request.headers, process.env.AUTH_URL),
+    development: process.env.NODE_ENV === "development",
+  });
+  const response = (await refuseServerAction(request)) ?? redirectToLogin(request) ?? render(request, headers);
+  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  return response;
+}
+
+async function refuseServerAction(request: NextRequest): Promise<Response | null> {
+  if (!isServerActionRequest(request)) return null;
+  const refusal = await checkServerActionRequest(request);
+  return refusal && refusalResponse(refusal);
+}
+
+function redirectToLogin(request: NextRequest): Response | null {
   const { pathname, search } = request.nextUrl;
-  const path = pathname + search;
+  if (!PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`)) || readSessionCookie(request.cookies)) return null;
+  const url = request.nextUrl.clone();
+  url.pathname = "/login";
+  url.search = `?callbackUrl=${encodeURIComponent(pathname + search)}`;
+  return NextResponse.redirect(url);
+}
 
-  if (PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`)) && !readSessionCookie(request.cookies)) {
-    const url = request.nextUrl.clone();
-    url.pathname = "/login";
-    url.search = `?callbackUrl=${encodeURIComponent(path)}`;
-    return NextResponse.redirect(url);
-  }
-
-  // Lets the DAL build /login?callbackUrl=… for the page being rendered.
+function render(request: NextRequest, security: Record<string, string>): Response {
   const headers = new Headers(request.headers);
-  headers.set("x-pathname", path);
+  // Next.js takes the nonce from the request's CSP and puts it on its own scripts and styles.
+  headers.set("content-security-policy", security["content-security-policy"]);
+  // Lets the DAL build /login?callbackUrl=… for the page being rendered.
+  headers.set("x-pathname", request.nextUrl.pathname + request.nextUrl.search);
   return NextResponse.next({ request: { headers } });
 }
 
 export const config = {
-  matcher: ["/((?!api|_next/static|_next/image|favicon.ico).*)"],
+  matcher: [
+    "/((?!api|_next/static|_next/image|favicon.ico).*)",
+    // A request with a body that passes through a proxy has its body buffered and cut off at 10 MB by Next, which
+    // would defeat the routes' own body limits (a 50 MB post must stay a 413), so /api requests with a body skip the
+    // proxy and get their security headers from next.config.ts.
+    { source: "/api/:path*", missing: [{ type: "header", key: "content-length" }, { type: "header", key: "transfer-encoding" }] },
+  ],
 };

@@ -3,6 +3,7 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { signOut } from "@/auth";
+import { isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
 import { changePassword } from "@/lib/account";
 import { getCurrentSessionId, requireUser } from "@/lib/dal";
 import { getDb } from "@/lib/db";
@@ -16,6 +17,7 @@ const text = (formData: FormData, name: string) => {
 };
 
 export async function changePasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
   const { user } = await requireUser();
   const env = getEnv();
   const result = await changePassword(
@@ -40,6 +42,7 @@ const sessionIdSchema = z.string().min(1).max(100);
 
 /** Ends one of the signed-in user's own sessions; ending the current one signs this browser out. */
 export async function revokeOwnSessionAction(formData: FormData): Promise<void> {
+  if (!isFormData(formData)) return;
   const { user } = await requireUser();
   const id = sessionIdSchema.safeParse(formData.get("sessionId"));
   if (!id.success) return;

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
+import { isFormData } from "@/lib/action-input";
 import { unlockAccount } from "@/lib/auth/throttle";
 import { requirePermission } from "@/lib/dal";
 import { getDb } from "@/lib/db";
@@ -15,6 +16,7 @@ const id = z.string().min(1).max(100);
 const field = (formData: FormData, name: string) => formData.get(name);
 
 export async function setUserActiveAction(formData: FormData): Promise<void> {
+  if (!isFormData(formData)) return;
   const { user: admin } = await requirePermission(PERMISSIONS.usersWrite);
   const userId = id.safeParse(field(formData, "userId"));
   const active = field(formData, "active");
@@ -25,6 +27,7 @@ export async function setUserActiveAction(formData: FormData): Promise<void> {
 }
 
 export async function setUserRoleAction(formData: FormData): Promise<void> {
+  if (!isFormData(formData)) return;
   await requirePermission(PERMISSIONS.usersWrite);
   const userId = id.safeParse(field(formData, "userId"));
   const role = id.safeParse(field(formData, "role"));
@@ -34,6 +37,7 @@ export async function setUserRoleAction(formData: FormData): Promise<void> {
 }
 
 export async function revokeUserSessionsAction(formData: FormData): Promise<void> {
+  if (!isFormData(formData)) return;
   await requirePermission(PERMISSIONS.sessionsRevoke);
   const userId = id.safeParse(field(formData, "userId"));
   if (!userId.success) return;
@@ -42,6 +46,7 @@ export async function revokeUserSessionsAction(formData: FormData): Promise<void
 }
 
 export async function revokeSessionAction(formData: FormData): Promise<void> {
+  if (!isFormData(formData)) return;
   await requirePermission(PERMISSIONS.sessionsRevoke);
   const sessionId = id.safeParse(field(formData, "sessionId"));
   if (!sessionId.success) return;
@@ -50,6 +55,7 @@ export async function revokeSessionAction(formData: FormData): Promise<void> {
 }
 
 export async function unlockUserAction(formData: FormData): Promise<void> {
+  if (!isFormData(formData)) return;
   await requirePermission(PERMISSIONS.usersWrite);
   const userId = id.safeParse(field(formData, "userId"));
   if (!userId.success) return;

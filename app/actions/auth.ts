@@ -2,6 +2,7 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/auth";
+import { isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { registerUser } from "@/lib/registration";
@@ -29,10 +30,12 @@ async function signInWithCredentials(email: string, password: string, callbackUr
 }
 
 export async function loginAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
   return signInWithCredentials(field(formData, "email"), field(formData, "password"), field(formData, "callbackUrl"));
 }
 
 export async function registerAction(_prev: FormState, formData: FormData): Promise<FormState> {
+  if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
   const input = { name: field(formData, "name"), email: field(formData, "email"), password: field(formData, "password") };
   const result = await registerUser(getDb(), input, getEnv().AUTH_BCRYPT_COST);
   if (result.status !== "created") {

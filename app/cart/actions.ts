@@ -1,6 +1,7 @@
 "use server";
 
 import { revalidatePath } from "next/cache";
+import { isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
 import { SessionDataError } from "@/lib/session-data";
 import { cartData } from "./cart-data";
 import { findProduct, withAdded, withQuantity } from "./cart-model";
@@ -9,7 +10,7 @@ export type CartActionState = { error?: string };
 
 function productFrom(formData: FormData) {
   const id = formData.get("productId");
-  return typeof id === "string" ? findProduct(id) : undefined;
+  return typeof id === "string" && id.length <= 100 ? findProduct(id) : undefined;
 }
 
 /** Runs a cart change; a refused write comes back as a message (nothing was saved). */
@@ -25,6 +26,7 @@ async function change(run: () => Promise<unknown>): Promise<CartActionState> {
 }
 
 export async function addToCart(_prev: CartActionState, formData: FormData): Promise<CartActionState> {
+  if (!isFormData(formData)) return { error: MALFORMED_FORM_MESSAGE };
   const product = productFrom(formData);
   if (!product) return { error: "Unknown product." };
   return change(() => cartData.update((cart) => withAdded(cart, product.id)));
@@ -32,6 +34,7 @@ export async function addToCart(_prev: CartActionState, formData: FormData): Pro
 
 /** +1 / −1 as a delta inside the atomic update, so two tabs pressing "+" at once add two. */
 export async function changeQuantity(_prev: CartActionState, formData: FormData): Promise<CartActionState> {
+  if (!isFormData(formData)) return { error: MALFORMED_FORM_MESSAGE };
   const product = productFrom(formData);
   const delta = Number(formData.get("delta"));
   if (!product || (delta !== 1 && delta !== -1)) return { error: "Unknown product or change." };
@@ -39,6 +42,7 @@ export async function changeQuantity(_prev: CartActionState, formData: FormData)
 }
 
 export async function removeFromCart(_prev: CartActionState, formData: FormData): Promise<CartActionState> {
+  if (!isFormData(formData)) return { error: MALFORMED_FORM_MESSAGE };
   const product = productFrom(formData);
   if (!product) return { error: "Unknown product." };
   return change(() => cartData.update((cart) => withQuantity(cart, product.id, 0)));

@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import type { z } from "zod";
+import { isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
 import type { FormState } from "@/lib/form-state";
 import { SessionDataError } from "@/lib/session-data";
 import { onboardingData } from "./onboarding-data";
@@ -30,6 +31,7 @@ async function save(run: () => Promise<unknown>, values: Record<string, string>)
 }
 
 export async function saveStep1(_prev: FormState, formData: FormData): Promise<FormState> {
+  if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
   const values = { name: text(formData, "name").slice(0, 200), company: text(formData, "company").slice(0, 200) };
   const parsed = step1Schema.safeParse(values);
   if (!parsed.success) return { status: "error", fieldErrors: fieldErrors(parsed.error), values };
@@ -39,6 +41,7 @@ export async function saveStep1(_prev: FormState, formData: FormData): Promise<F
 }
 
 export async function saveStep2(_prev: FormState, formData: FormData): Promise<FormState> {
+  if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
   const values = { teamSize: text(formData, "teamSize").slice(0, 50), goal: text(formData, "goal").slice(0, 1000) };
   const parsed = step2Schema.safeParse(values);
   if (!parsed.success) return { status: "error", fieldErrors: fieldErrors(parsed.error), values };

@@ -1,8 +1,7 @@
 import { z } from "zod";
+import { TEAM_SIZES } from "./team-sizes";
 
 // The demo two-step form. The draft is kept as server-side session data between the steps.
-
-export const TEAM_SIZES = ["Just me", "2–10", "11–50", "51 or more"] as const;
 
 export const step1Schema = z.object({
   name: z.string().trim().min(1, "Enter your name.").max(100, "At most 100 characters."),

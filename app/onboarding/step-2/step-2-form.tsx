@@ -5,7 +5,7 @@ import { useActionState } from "react";
 import { FormMessage, SubmitButton } from "@/components/form-controls";
 import { initialFormState } from "@/lib/form-state";
 import { saveStep2 } from "../actions";
-import { TEAM_SIZES } from "../onboarding-model";
+import { TEAM_SIZES } from "../team-sizes";
 
 export function Step2Form({ draft }: { draft: { teamSize?: string; goal?: string } }) {
   const [state, action] = useActionState(saveStep2, initialFormState);

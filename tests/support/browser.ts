@@ -6,7 +6,14 @@ import { findChromium } from "./chromium-path";
 
 // An installed Chrome or Chromium (tests/support/chromium-path.ts) driven by playwright-core, with a fresh profile each time.
 
-export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+export type LaunchOptions = {
+  /** Added to Chromium's command line (e.g. `--host-resolver-rules` so no host name is ever looked up). */
+  extraArgs?: string[];
+};
+
+export type LaunchedBrowser = { context: BrowserContext; close: () => Promise<void> };
+
+export async function launchBrowser({ extraArgs = [] }: LaunchOptions = {}): Promise<LaunchedBrowser> {
   const chromiumSearch = findChromium();
   if (!chromiumSearch.path) throw new Error(chromiumSearch.instruction);
   const userDataDir = mkdtempSync(join(tmpdir(), "starter-chromium-"));
@@ -21,6 +28,7 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
   return {

@@ -1,5 +1,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { readSessionCookie } from "@/lib/auth/session-cookie";
+import { createSessionRenewer } from "@/lib/auth/session-renewal";
+import { getEnv } from "@/lib/env";
 import { createNonce, securityHeaders, servedOverHttps } from "@/lib/security-headers";
 import { checkServerActionRequest, isServerActionRequest, refusalResponse } from "@/lib/server-action-guard";
 
@@ -7,7 +9,8 @@ import { checkServerActionRequest, isServerActionRequest, refusalResponse } from
 //   1. refuse malformed or foreign server-action posts with a 4xx (Next would answer many of them 500);
 //   2. send visitors without a session cookie from protected pages to /login (an optimistic check only: whether a
 //      cookie is valid, and what it allows, is decided by lib/dal.ts);
-//   3. otherwise render, with the request's CSP nonce and path handed to Next;
+//   3. otherwise render, with the request's CSP nonce and path handed to Next, and renew the session cookie when
+//      it is due (Server Components cannot set cookies, so a session used only through pages slides here);
 // and every answer, whichever step gave it, carries the security headers.
 const PROTECTED = ["/dashboard", "/admin", "/account"];
 
@@ -17,7 +20,7 @@ export async function proxy(request: NextRequest) {
     https: servedOverHttps(request.headers, process.env.AUTH_URL),
     development: process.env.NODE_ENV === "development",
   });
-  const response = (await refuseServerAction(request)) ?? redirectToLogin(request) ?? render(request, headers);
+  const response = (await refuseServerAction(request)) ?? redirectToLogin(request) ?? (await renewSession(request, render(request, headers)));
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
@@ -37,7 +40,23 @@ function redirectToLogin(request: NextRequest): Response | null {
   return NextResponse.redirect(url);
 }
 
-function render(request: NextRequest, security: Record<string, string>): Response {
+let renewer: ReturnType<typeof createSessionRenewer> | undefined;
+
+async function renewSession(request: NextRequest, response: NextResponse): Promise<NextResponse> {
+  // Auth.js's own routes set the session cookie themselves, and the open pages' background check (/api/session)
+  // is not activity: it must not keep an idle session alive.
+  const { pathname } = request.nextUrl;
+  if (pathname.startsWith("/api/auth/") || pathname === "/api/session") return response;
+  renewer ??= createSessionRenewer(getEnv());
+  const renewed = await renewer(readSessionCookie(request.cookies));
+  if (renewed) {
+    const secure = renewed.name.startsWith("__");
+    response.cookies.set(renewed.name, renewed.value, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: renewed.maxAge });
+  }
+  return response;
+}
+
+function render(request: NextRequest, security: Record<string, string>): NextResponse {
   const headers = new Headers(request.headers);
   // Next.js takes the nonce from the request's CSP and puts it on its own scripts and styles.
   headers.set("content-security-policy", security["content-security-policy"]);

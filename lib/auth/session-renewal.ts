@@ -41,9 +41,10 @@ export function createSessionRenewer(env: RenewalEnv): (cookie: { name: string; 
   return async (cookie) => {
     if (!cookie || !env.AUTH_SECRET) return null;
     const token = await decrypt(cookie);
-    if (!token || typeof token.iat !== "number" || typeof token.authTime !== "number") return null;
+    if (!token || typeof token.iat !== "number" || typeof token.exp !== "number" || typeof token.authTime !== "number") return null;
     const now = nowSeconds();
-    if (now - token.iat < env.AUTH_SESSION_UPDATE_AGE) return null;
+    // Decryption allows Auth.js's clock tolerance past `exp`; a token that has expired is never renewed.
+    if (token.exp <= now || now - token.iat < env.AUTH_SESSION_UPDATE_AGE) return null;
     const maxAge = Math.min(env.AUTH_SESSION_MAX_AGE, token.authTime + env.AUTH_SESSION_ABSOLUTE_MAX_AGE - now);
     if (maxAge <= 0) return null;
     // encode() sets a new iat, exp and jti.

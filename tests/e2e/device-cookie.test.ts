@@ -139,9 +139,9 @@ describe(`device cookies (${strategy})`, () => {
       await page.locator("main form button[type=submit]").click();
       await page.waitForURL(`${server.url}/admin`);
       const row = page.locator(`tr[data-user-email="${owner.email}"]`);
-      await expect.poll(() => row.innerText()).toContain("locked");
+      await expect.poll(() => row.innerText(), { timeout: 15_000 }).toContain("locked");
       await row.locator("button", { hasText: "Unlock" }).click();
-      await expect.poll(() => row.innerText()).not.toContain("locked");
+      await expect.poll(() => row.innerText(), { timeout: 15_000 }).not.toContain("locked");
       expect(await row.locator("button", { hasText: "Unlock" }).count()).toBe(0);
     } finally {
       await close();

@@ -43,6 +43,7 @@ describe("session cookie renewal", () => {
     const cookie = await jwtCookie(120);
     expect(await renew({ ...cookie, value: cookie.value.slice(0, -3) + "AAA" })).toBeNull();
     expect(await renew({ ...cookie, name: "__Secure-authjs.session-token" })).toBeNull(); // the name is the key's salt
+    expect(await renew(await jwtCookie(605))).toBeNull(); // expired, though within decryption's clock tolerance
     expect(await renew(null)).toBeNull();
   });
 

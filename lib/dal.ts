@@ -75,8 +75,8 @@ export async function requirePermission(permission: Permission): Promise<Session
 
 const noStore = { "Cache-Control": "no-store" };
 
-export function jsonResponse(body: unknown, status = 200): Response {
-  return Response.json(body, { status, headers: noStore });
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...noStore, ...headers } });
 }
 
 /** For route handlers: the session, or a ready 401/403 JSON response. */

@@ -36,6 +36,10 @@ const envSchema = z
     AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(50),
     AUTH_SIGNIN_WINDOW_SECONDS: seconds(15 * 60),
     AUTH_SIGNIN_LOCKOUT_SECONDS: seconds(15 * 60),
+    /** Registrations per client address and hour (only when AUTH_TRUSTED_PROXY_HOPS > 0). */
+    AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(20),
+    /** New anonymous session-data ids (first writes of signed-out visitors) per client address and hour (same condition). */
+    SESSION_DATA_ADDRESS_MAX_NEW: z.coerce.number().int().min(1).default(60),
     /** Reverse proxies in front of the app that append to X-Forwarded-For (0: the app is reached directly). */
     AUTH_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
     /** Worker threads that run bcrypt so hashing never blocks the event loop. */

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { refundCreation, reserveCreation, tooManySignUpsMessage, type AddressLimit } from "./address-limits";
 import type { Db } from "./db";
 import { hashPassword, PasswordPoolBusyError } from "./password";
 import { newPasswordStrengthError } from "./password-strength";
@@ -10,7 +11,8 @@ export const REGISTER_BODY_MAX_BYTES = 16 * 1024;
 
 export type RegistrationResult =
   | { status: "created"; userId: string; email: string }
-  | { status: "error"; reason: "invalid" | "duplicate" | "busy"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
+  | { status: "error"; reason: "invalid" | "duplicate" | "busy"; message: string; fieldErrors?: Partial<Record<string, string[]>> }
+  | { status: "error"; reason: "rate_limited"; message: string; fieldErrors?: undefined; retryAfterSeconds: number };
 
 export type RegistrationValidation =
   | { ok: true; data: z.output<typeof registrationSchema> }
@@ -38,8 +40,12 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 
-/** Creates a user with the default role. Invalid input and existing emails change nothing. */
-export async function registerUser(db: Db, input: unknown, cost: number): Promise<RegistrationResult> {
+/**
+ * Creates a user with the default role. Invalid input and existing emails change nothing. `addressLimit`
+ * (registrationLimit(clientIp, max)) counts every valid attempt against the client address before any lookup, so
+ * concurrent sign-ups cannot pass it and probing which emails exist counts too.
+ */
+export async function registerUser(db: Db, input: unknown, cost: number, addressLimit: AddressLimit | null = null): Promise<RegistrationResult> {
   let valid: RegistrationValidation;
   try {
     valid = await validateRegistration(input);
@@ -55,12 +61,18 @@ export async function registerUser(db: Db, input: unknown, cost: number): Promis
     message: "An account with this email already exists. Sign in instead.",
     fieldErrors: { email: ["An account with this email already exists."] },
   };
+  const reservation = await reserveCreation(db, addressLimit);
+  if (!reservation.ok) {
+    const { retryAfterSeconds } = reservation;
+    return { status: "error", reason: "rate_limited", message: tooManySignUpsMessage(retryAfterSeconds), retryAfterSeconds };
+  }
   if (await db.user.findUnique({ where: { email }, select: { id: true } })) return duplicate;
   let passwordHash: string;
   try {
     passwordHash = await hashPassword(password, cost);
   } catch (error) {
     if (!(error instanceof PasswordPoolBusyError)) throw error;
+    await refundCreation(db, addressLimit); // nothing was created
     return { status: "error", reason: "busy", message: "The server is busy right now. Please try again in a few seconds." };
   }
   try {

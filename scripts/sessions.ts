@@ -9,6 +9,7 @@ import { getDb, type Db } from "../lib/db";
 import { emailSchema } from "../lib/validation";
 import { listActiveSessions, purgeExpiredSessions, revokeSession, revokeUserSessions, type SessionSummary } from "../lib/session-admin";
 import { purgeStaleThrottles } from "../lib/auth/throttle";
+import { ADDRESS_LIMIT_WINDOW_SECONDS } from "../lib/address-limits";
 
 const USAGE = `Usage:
   npm run sessions -- list [--user <email>]        active sessions, most recently used first
@@ -50,7 +51,9 @@ runScript(async () => {
       const batchSize = values["batch-size"] === undefined ? undefined : wholeNumber("--batch-size", values["batch-size"], 1);
       const pauseMs = values["pause-ms"] === undefined ? undefined : wholeNumber("--pause-ms", values["pause-ms"], 0);
       const purged = await purgeExpiredSessions(db, { ...lifetime, batchSize, pauseMs });
-      const throttles = await purgeStaleThrottles(db, { windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS });
+      // The per-address creation limits count per hour: their counters must outlive a shorter sign-in window.
+      const windowSeconds = Math.max(env.AUTH_SIGNIN_WINDOW_SECONDS, ADDRESS_LIMIT_WINDOW_SECONDS);
+      const throttles = await purgeStaleThrottles(db, { windowSeconds });
       console.log(
         `Deleted ${purged.sessions} expired database session(s), ${purged.jwtSessions} expired JWT session record(s), ` +
           `${purged.verificationTokens} expired verification token(s), ${purged.sessionData} expired anonymous session data record(s) ` +

@@ -6,6 +6,8 @@ import { isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { registerUser } from "@/lib/registration";
+import { registrationLimit } from "@/lib/address-limits";
+import { currentRequestMeta } from "@/lib/auth/request-meta";
 import { safeCallbackPath } from "@/lib/safe-redirect";
 import { signInErrorMessage } from "@/lib/sign-in-messages";
 import type { FormState } from "@/lib/form-state";
@@ -37,7 +39,9 @@ export async function loginAction(_prev: FormState, formData: FormData): Promise
 export async function registerAction(_prev: FormState, formData: FormData): Promise<FormState> {
   if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
   const input = { name: field(formData, "name"), email: field(formData, "email"), password: field(formData, "password") };
-  const result = await registerUser(getDb(), input, getEnv().AUTH_BCRYPT_COST);
+  const env = getEnv();
+  const addressLimit = registrationLimit((await currentRequestMeta()).ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS);
+  const result = await registerUser(getDb(), input, env.AUTH_BCRYPT_COST, addressLimit);
   if (result.status !== "created") {
     return { ...result, values: { name: input.name.slice(0, 200), email: input.email.slice(0, 300) } };
   }

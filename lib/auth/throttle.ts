@@ -13,6 +13,10 @@ export const throttleKeys = {
   passwordCheck: (userId: string) => `password-check:${userId}`,
   /** A browser holding a device cookie for the account (its failures count against that device only). */
   device: (email: string, nonce: string) => `device:${email.toLowerCase()}:${nonce}`,
+  /** Sign-ups from a client address (lib/address-limits.ts). */
+  registration: (ip: string) => `register-ip:${ip}`,
+  /** New anonymous session-data ids minted for a client address (lib/address-limits.ts). */
+  anonymousData: (ip: string) => `anon-data-ip:${ip}`,
 };
 
 export type Limit = { key: string; max: number; windowSeconds: number; lockoutSeconds: number };

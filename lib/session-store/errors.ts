@@ -1,6 +1,6 @@
 // Why a session-data write was refused. Nothing is written when one of these is thrown.
 
-export type SessionDataErrorCode = "too_large" | "invalid" | "conflict" | "session_ended" | "read_only";
+export type SessionDataErrorCode = "too_large" | "invalid" | "conflict" | "session_ended" | "read_only" | "rate_limited";
 
 export class SessionDataError extends Error {
   constructor(
@@ -32,5 +32,16 @@ export class SessionDataValidationError extends SessionDataError {
   ) {
     super("invalid", `Session data "${store}" is invalid (${issues.join("; ")}). Nothing was saved.`);
     this.name = "SessionDataValidationError";
+  }
+}
+
+/** Too many new anonymous ids for this client address (SESSION_DATA_ADDRESS_MAX_NEW per hour). */
+export class SessionDataRateLimitedError extends SessionDataError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super("rate_limited", message);
+    this.name = "SessionDataRateLimitedError";
   }
 }

@@ -29,11 +29,10 @@ export function looksLikeAnonymousToken(value: unknown): value is string {
 }
 
 /**
- * The anonymous cookie: HttpOnly, SameSite=Lax; over https Secure with the __Host- prefix (no Domain, so a
- * sibling subdomain cannot plant one), following the session cookie (lib/auth/session-cookie.ts).
+ * The anonymous cookie: HttpOnly, SameSite=Lax; on https (`secure`: the session cookie is __Host- or __Secure- for
+ * this request, lib/auth/session-cookie.ts) Secure with the __Host- prefix, which no other host can plant.
  */
-export function anonymousCookie(authUrl: string | undefined) {
-  const secure = Boolean(authUrl?.startsWith("https://"));
+export function anonymousCookie(secure: boolean) {
   return {
     name: secure ? "__Host-session-data.anon" : "session-data.anon",
     options: { httpOnly: true, sameSite: "lax" as const, path: "/", secure, maxAge: ANONYMOUS_DATA_MAX_AGE_SECONDS },

@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import type { Db } from "../db";
+import { MOVED_MARKER } from "./anonymous";
 import { SessionDataError, SessionDataTooLargeError, SessionDataValidationError } from "./errors";
 import { ANONYMOUS_DATA_MAX_AGE_SECONDS, type SessionDataOwner } from "./owner";
 
@@ -70,6 +71,7 @@ function issuesOf(error: z.ZodError): string[] {
 }
 
 export function createSessionStore<T extends object>(name: string, schema: z.ZodType<T>, options: SessionStoreOptions<T>): SessionStore<T> {
+  if (name === MOVED_MARKER) throw new Error(`"${MOVED_MARKER}" is reserved for anonymous data being moved (lib/session-store/anonymous.ts).`);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const merge = options.merge ?? ((signedIn: T, anonymous: T) => ({ ...anonymous, ...signedIn }));
   const where = (owner: SessionDataOwner) => ({ key_name: { key: owner.key, name } });

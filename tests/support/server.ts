@@ -33,6 +33,10 @@ export function serverEnv(overrides: Record<string, string>): NodeJS.ProcessEnv 
     AUTH_TRUSTED_PROXY_HOPS: "1",
     AUTH_SIGNIN_MAX_FAILURES: "100",
     AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS: "100",
+    // Every e2e file (the fuzz's thousands of sign-ups included) registers and starts carts from that one address;
+    // the per-address creation limits have their own tests (integration, and address-limits.test.ts with its own server).
+    AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: "1000000",
+    SESSION_DATA_ADDRESS_MAX_NEW: "1000000",
     NEXT_TELEMETRY_DISABLED: "1",
     ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
     ...(process.env.PRISMA_SCHEMA_ENGINE_BINARY ? { PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY } : {}),

@@ -19,8 +19,8 @@ describe("session data owners", () => {
   });
 
   it("the anonymous cookie is HttpOnly and SameSite=Lax, with __Host- and Secure over https", () => {
-    expect(anonymousCookie(undefined)).toMatchObject({ name: "session-data.anon", options: { httpOnly: true, sameSite: "lax", secure: false, path: "/" } });
-    expect(anonymousCookie("https://app.example.com")).toMatchObject({ name: "__Host-session-data.anon", options: { secure: true, path: "/" } });
+    expect(anonymousCookie(false)).toMatchObject({ name: "session-data.anon", options: { httpOnly: true, sameSite: "lax", secure: false, path: "/" } });
+    expect(anonymousCookie(true)).toMatchObject({ name: "__Host-session-data.anon", options: { secure: true, path: "/" } });
   });
 });
 

@@ -1,0 +1,44 @@
+import { formatDuration, reserveAttempt, refundAttempt, throttleKeys, type Limit, type Reservation } from "./auth/throttle";
+import type { Db } from "./db";
+
+// Per-address limits on creating things for strangers: accounts (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS) and new
+// anonymous session-data ids (SESSION_DATA_ADDRESS_MAX_NEW), each per hour. They share the sign-in throttle
+// (lib/auth/throttle.ts), so an attempt is reserved atomically before the work and concurrent requests cannot
+// outrun the limit on any number of instances. The address comes from clientIp(): without a trusted proxy
+// (AUTH_TRUSTED_PROXY_HOPS=0) it is unknown and there is no per-address limit, as for sign-in.
+
+export const ADDRESS_LIMIT_WINDOW_SECONDS = 60 * 60;
+
+export type AddressLimit = { key: string; max: number };
+
+export const registrationLimit = (ip: string | null, max: number): AddressLimit | null =>
+  ip ? { key: throttleKeys.registration(ip), max } : null;
+
+export const anonymousDataLimit = (ip: string | null, max: number): AddressLimit | null =>
+  ip ? { key: throttleKeys.anonymousData(ip), max } : null;
+
+// Past the limit the address waits out the rest of an hour, like a window that has run full.
+const asThrottleLimit = ({ key, max }: AddressLimit): Limit => ({
+  key,
+  max,
+  windowSeconds: ADDRESS_LIMIT_WINDOW_SECONDS,
+  lockoutSeconds: ADDRESS_LIMIT_WINDOW_SECONDS,
+});
+
+/** Counts one creation against the address (always allowed when the address is unknown). */
+export async function reserveCreation(db: Db, limit: AddressLimit | null, now = new Date()): Promise<Reservation> {
+  return limit ? reserveAttempt(db, [asThrottleLimit(limit)], now) : { ok: true };
+}
+
+/** Gives a reserved creation back (nothing was created: the server was busy, or the work could not start). */
+export async function refundCreation(db: Db, limit: AddressLimit | null): Promise<void> {
+  if (limit) await refundAttempt(db, [limit.key]);
+}
+
+export function tooManySignUpsMessage(retryAfterSeconds: number): string {
+  return `Too many sign-ups from your network; try again in ${formatDuration(retryAfterSeconds)}.`;
+}
+
+export function tooManyNewVisitorsMessage(retryAfterSeconds: number): string {
+  return `Too many new visitors from your network right now, so nothing was saved; try again in ${formatDuration(retryAfterSeconds)}.`;
+}

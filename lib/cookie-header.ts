@@ -1,0 +1,45 @@
+// A Cookie request header split into its pairs the way Auth.js splits it (the `cookie` package's parse, which
+// @auth/core vendors): pairs are separated by ";", a pair without "=" is skipped, names and values are trimmed of
+// spaces and tabs, and a value is percent-decoded when it decodes. Unlike a parse into an object, every occurrence
+// is kept: a browser sends two cookies of one name (different Domain or Path) side by side, and Auth.js reads the
+// first of them while Next.js's cookies() reads the last, so a reader that must agree with both has to see them.
+
+export type CookiePair = { name: string; value: string };
+
+const isBlank = (code: number) => code === 0x20 || code === 0x09;
+
+function trim(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
+function decode(value: string): string {
+  if (!value.includes("%")) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+/** Every name=value pair of a Cookie header, in the order the browser sent them. */
+export function cookiePairs(header: string | null | undefined): CookiePair[] {
+  if (!header) return [];
+  const pairs: CookiePair[] = [];
+  for (const segment of header.split(";")) {
+    const eq = segment.indexOf("=");
+    if (eq === -1) continue;
+    pairs.push({ name: trim(segment.slice(0, eq)), value: decode(trim(segment.slice(eq + 1))) });
+  }
+  return pairs;
+}
+
+/** The values sent under exactly this name, in order (more than one means the name is ambiguous). */
+export function cookieValues(header: string | null | undefined, name: string): string[] {
+  return cookiePairs(header)
+    .filter((pair) => pair.name === name)
+    .map((pair) => pair.value);
+}

@@ -4,6 +4,7 @@ import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import type { Session } from "next-auth";
 import { currentSessionCookie } from "./auth/session-cookie";
+import { markSessionLive } from "./auth/session-renewal";
 import { createSessionVerifier, type VerifiedSession } from "./auth/session-verifier";
 import { getDb } from "./db";
 import { getEnv } from "./env";
@@ -22,7 +23,10 @@ let verifier: ReturnType<typeof createSessionVerifier> | undefined;
 const checkSession = cache(async (): Promise<VerifiedSession | null | "unavailable"> => {
   verifier ??= createSessionVerifier(getEnv(), getDb());
   try {
-    return await verifier(await currentSessionCookie());
+    const cookie = await currentSessionCookie();
+    const result = await verifier(cookie);
+    if (result && cookie) markSessionLive(cookie.value); // proxy.ts may renew this cookie on later requests
+    return result;
   } catch (error) {
     console.error(`[auth] session check failed: ${(error as Error).message?.split("\n")[0]}`);
     return "unavailable";

@@ -1,6 +1,6 @@
 import { decode, encode } from "next-auth/jwt";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { createSessionRenewer } from "../../lib/auth/session-renewal";
+import { createSessionRenewer, markSessionLive } from "../../lib/auth/session-renewal";
 import { generateSessionToken } from "../../lib/session-token";
 
 const SECRET = "unit-secret-that-is-long-enough-for-auth-js-0123456789";
@@ -20,6 +20,7 @@ async function jwtCookie(ageSeconds: number, authAgeSeconds = ageSeconds) {
   vi.useFakeTimers({ now: Date.now() - ageSeconds * 1000, toFake: ["Date"] });
   const value = await encode({ token: { sub: "u1", sid: "s".repeat(22), role: "user", authTime: now() - (authAgeSeconds - ageSeconds) }, secret: SECRET, salt: NAME, maxAge: 600 });
   vi.useRealTimers();
+  markSessionLive(value);
   return { name: NAME, value };
 }
 
@@ -32,6 +33,14 @@ describe("session cookie renewal", () => {
     expect(token).toMatchObject({ sub: "u1", sid: "s".repeat(22), role: "user" });
     expect(token!.exp! - now()).toBeGreaterThan(590);
     expect(renewed!.maxAge).toBe(600);
+  });
+
+  it("jwt: a validly encrypted token the DAL never accepted is not renewed", async () => {
+    const renew = createSessionRenewer(env("jwt"));
+    vi.useFakeTimers({ now: Date.now() - 120_000, toFake: ["Date"] });
+    const value = await encode({ token: { sub: "u1", sid: "t".repeat(22), authTime: now() }, secret: SECRET, salt: NAME, maxAge: 600 });
+    vi.useRealTimers();
+    expect(await renew({ name: NAME, value })).toBeNull();
   });
 
   it("jwt: nothing within the update age, past the absolute lifetime, or for a tampered or foreign token", async () => {
@@ -47,9 +56,14 @@ describe("session cookie renewal", () => {
     expect(await renew(null)).toBeNull();
   });
 
-  it("database: the same token with a new Max-Age, at most once per update age", async () => {
+  it("database: the same token with a new Max-Age once the update age has passed since it was first seen, at most once per update age", async () => {
     const renew = createSessionRenewer(env("database"));
     const cookie = { name: NAME, value: generateSessionToken() };
+    expect(await renew(cookie)).toBeNull(); // never accepted by the DAL: not renewed
+    markSessionLive(cookie.value);
+    expect(await renew(cookie)).toBeNull(); // first sight: as good as just issued
+    vi.useFakeTimers({ now: Date.now() + 61_000, toFake: ["Date"] });
+    markSessionLive(cookie.value);
     expect(await renew(cookie)).toEqual({ ...cookie, maxAge: 600 });
     expect(await renew(cookie)).toBeNull();
     expect(await renew({ name: NAME, value: "not-a-token" })).toBeNull();

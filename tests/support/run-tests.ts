@@ -9,6 +9,8 @@
 //   else an embedded one started for the run); TEST_POSTGRES=embedded always starts the embedded one
 //   CHROMIUM_PATH=…                   the browser (else an installed Chrome/Chromium is looked for)
 import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
@@ -29,7 +31,10 @@ const E2E_JWT_RECHECK_SECONDS = "2";
 // Open pages re-check their session this often (components/session-provider.tsx), so e2e sees it within seconds.
 const E2E_CLIENT_REFRESH_SECONDS = "2";
 
-const results: { name: string; ok: boolean; seconds: number }[] = [];
+const vitest = join(projectRoot, "node_modules", "vitest", "vitest.mjs");
+const next = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
+
+const results: { name: string; ok: boolean; seconds: number; failures: string[] }[] = [];
 
 // Servers and test processes this run started: an interrupted run (Ctrl-C, a CI timeout) stops them instead of
 // leaving them behind, and the embedded PostgreSQL (if one was started) after them.
@@ -51,6 +56,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 }
 
 async function run(name: string, command: string, commandArgs: string[], env: Record<string, string> = {}): Promise<boolean> {
+  const reportFile = commandArgs.find((arg) => arg.startsWith("--outputFile.json="))?.slice("--outputFile.json=".length);
   // Once interrupted, no further step starts: the run waits here until the signal handler has cleaned up and exits.
   if (interrupted) return new Promise<boolean>(() => {});
   console.log(`\n━━ ${name} ━━`);
@@ -65,12 +71,38 @@ async function run(name: string, command: string, commandArgs: string[], env: Re
   });
   if (interrupted) return new Promise<boolean>(() => {});
   const ok = status === 0;
-  results.push({ name, ok, seconds: (Date.now() - started) / 1000 });
+  results.push({ name, ok, seconds: (Date.now() - started) / 1000, failures: ok ? [] : failuresIn(reportFile) });
   return ok;
 }
 
-const vitest = join(projectRoot, "node_modules", "vitest", "vitest.mjs");
-const next = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
+// Each vitest step also writes a JSON report, so the summary at the very end names what failed: a CI log is often
+// read from its tail only.
+const reports = mkdtempSync(join(tmpdir(), "test-reports-"));
+let reportCount = 0;
+function vitestRun(...vitestArgs: string[]): string[] {
+  const file = join(reports, `${++reportCount}.json`);
+  return [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${file}`, ...vitestArgs];
+}
+
+type JsonReport = {
+  testResults?: { name: string; status: string; message?: string; assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+};
+function failuresIn(file: string | undefined): string[] {
+  if (!file) return [];
+  let report: JsonReport;
+  try {
+    report = JSON.parse(readFileSync(file, "utf8")) as JsonReport;
+  } catch {
+    return ["(no test report: the step failed before its tests ran)"];
+  }
+  const firstLine = (text: string | undefined) => (text ?? "").split("\n").find((line) => line.trim())?.trim().slice(0, 300) ?? "";
+  return (report.testResults ?? []).flatMap((fileResult) => {
+    const path = fileResult.name.replace(`${projectRoot}/`, "");
+    const failedTests = (fileResult.assertionResults ?? []).filter((test) => test.status === "failed");
+    if (failedTests.length) return failedTests.map((test) => `${path} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    return fileResult.status === "failed" ? [`${path}: ${firstLine(fileResult.message)}`] : [];
+  });
+}
 
 async function e2e(provider: "sqlite" | "postgresql") {
   const template = await createTemplate(provider);
@@ -89,7 +121,7 @@ async function e2e(provider: "sqlite" | "postgresql") {
       const server = await startServer(env);
       liveServers.add(server);
       try {
-        const ok = await run(`e2e ${provider} ${strategy}`, process.execPath, [vitest, "run", "--project", "e2e", ...list("E2E_FILES", []).flatMap((f) => f.split(" "))], {
+        const ok = await run(`e2e ${provider} ${strategy}`, process.execPath, vitestRun("--project", "e2e", ...list("E2E_FILES", []).flatMap((f) => f.split(" "))), {
           E2E_BASE_URL: server.url,
           E2E_DATABASE_URL: database.url,
           E2E_STRATEGY: strategy,
@@ -110,10 +142,10 @@ async function e2e(provider: "sqlite" | "postgresql") {
 
 async function steps(browserMissing: string | undefined) {
   await run("schemas in sync", process.execPath, [join(projectRoot, "scripts", "sync-schemas.mjs"), "--check"]);
-  if (only.includes("unit")) await run("unit", process.execPath, [vitest, "run", "--project", "unit"]);
+  if (only.includes("unit")) await run("unit", process.execPath, vitestRun("--project", "unit"));
   if (only.includes("integration")) {
     for (const provider of integrationProviders) {
-      await run(`integration ${provider}`, process.execPath, [vitest, "run", "--project", "integration"], { TEST_DATABASE_PROVIDER: provider });
+      await run(`integration ${provider}`, process.execPath, vitestRun("--project", "integration"), { TEST_DATABASE_PROVIDER: provider });
     }
   }
   if (only.includes("e2e") && !browserMissing) {
@@ -147,7 +179,11 @@ async function main() {
   }
 
   console.log("\n━━ summary ━━");
-  for (const r of results) console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.name.padEnd(28)} ${r.seconds.toFixed(1)} s`);
+  for (const r of results) {
+    console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.name.padEnd(28)} ${r.seconds.toFixed(1)} s`);
+    for (const failure of r.failures.slice(0, 10)) console.log(`      ✗ ${failure}`);
+  }
+  rmSync(reports, { recursive: true, force: true });
   if (browser?.instruction) console.log(`SKIP  ${"next build, e2e".padEnd(28)} no browser`);
   console.log(`Total ${((Date.now() - started) / 1000).toFixed(0)} s`);
   const failed = results.filter((r) => !r.ok);

@@ -43,3 +43,14 @@ export function cookieValues(header: string | null | undefined, name: string): s
     .filter((pair) => pair.name === name)
     .map((pair) => pair.value);
 }
+
+/** The Cookie header without the pairs `drop` picks, every other pair kept exactly as it was sent. */
+export function withoutCookies(header: string, drop: (pair: CookiePair) => boolean): string {
+  return header
+    .split(";")
+    .filter((segment) => {
+      const eq = segment.indexOf("=");
+      return eq === -1 || !drop({ name: trim(segment.slice(0, eq)), value: decode(trim(segment.slice(eq + 1))) });
+    })
+    .join(";");
+}

@@ -28,3 +28,35 @@ export function safeCallbackPath(value: unknown, fallback = "/dashboard"): strin
   if (!path.startsWith("/") || path.startsWith("//") || path.startsWith("/\\")) return fallback;
   return path;
 }
+
+/**
+ * Auth.js `redirect` callback: a path, or a URL on the app's own origin, reduced to its safe path as above; anything
+ * else goes to the origin's root (Auth.js's own fallback). Auth.js's default callback copies a "/…" value into the
+ * Location header unchanged, and a control character there makes the answer a 500.
+ */
+export function sameOriginRedirect({ url, baseUrl }: { url: string; baseUrl: string }): string {
+  let path: string | undefined = url;
+  if (!url.startsWith("/")) {
+    try {
+      const parsed = new URL(url);
+      path = parsed.origin === new URL(baseUrl).origin ? parsed.pathname + parsed.search + parsed.hash : undefined;
+    } catch {
+      path = undefined;
+    }
+  }
+  return `${baseUrl}${safeCallbackPath(path, "/")}`;
+}
+
+/**
+ * Whether Auth.js accepts this callback URL (from the query or its callback-url cookie) without answering 500: an
+ * http(s) URL or a path, with no control characters or whitespace. Which origin it points to is the redirect
+ * callback's business; a value failing this check is dropped before Auth.js sees it.
+ */
+export function isWellFormedCallbackUrl(value: string): boolean {
+  if (value.length > 2048 || UNSAFE_CHARS.test(value)) return false;
+  try {
+    return /^https?:$/.test(new URL(value, value.startsWith("/") ? BASE : undefined).protocol);
+  } catch {
+    return false;
+  }
+}

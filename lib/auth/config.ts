@@ -2,6 +2,7 @@ import type { NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb, type Db } from "../db";
 import { getEnv, type Env } from "../env";
+import { sameOriginRedirect } from "../safe-redirect";
 import { authorizeCredentials } from "./credentials";
 import { sessionCookieConfig } from "./session-cookie";
 import { sessionStrategyConfig } from "./session-strategy";
@@ -15,7 +16,7 @@ export function buildAuthConfig(env: Env, db: Db) {
     adapter: strategy.adapter,
     session: strategy.session,
     jwt: strategy.jwt,
-    callbacks: strategy.callbacks,
+    callbacks: { ...strategy.callbacks, redirect: sameOriginRedirect },
     events: strategy.events,
     cookies: sessionCookieConfig(env.AUTH_URL),
     pages: { signIn: "/login", error: "/login" },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { safeCallbackPath } from "../../lib/safe-redirect";
+import { assertConfig } from "../../node_modules/@auth/core/lib/utils/assert.js";
+import { isWellFormedCallbackUrl, safeCallbackPath, sameOriginRedirect } from "../../lib/safe-redirect";
 
 const APP = "http://localhost:3000";
 const FALLBACK = "/dashboard";
@@ -148,4 +149,61 @@ describe("safeCallbackPath", () => {
     }
     expect(offenders).toEqual([]);
   }, 30_000);
+});
+
+describe("sameOriginRedirect: Auth.js's redirect callback", () => {
+  const redirect = (url: string) => sameOriginRedirect({ url, baseUrl: APP });
+
+  it("keeps a safe path or a URL on the app's origin, as an absolute URL on that origin", () => {
+    expect(redirect("/account?tab=1#x")).toBe(`${APP}/account?tab=1#x`);
+    expect(redirect(`${APP}/account?tab=1`)).toBe(`${APP}/account?tab=1`);
+  });
+
+  it("sends anything else to the app's root: other origins, controls, protocol-relative and non-http values", () => {
+    for (const url of ["https://evil.example/", "//evil.example", "/\t/evil.example", "/\n", "/%09/x\u0000", "javascript:alert(1)", "not a url", `${APP}@evil.example`]) {
+      expect(redirect(url), JSON.stringify(url)).toBe(`${APP}/`);
+    }
+  });
+
+  it("never yields a Location off the app's origin or one Node would refuse, for any character after the slash", () => {
+    const offenders: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const ch = String.fromCharCode(code);
+      for (const url of [`/${ch}/evil.example`, `${ch}//evil.example`, `${APP}/${ch}/x`]) {
+        const location = redirect(url);
+        if (!/^[\x21-\x7e]+$/.test(location) || new URL(location).origin !== APP) offenders.push(JSON.stringify(url));
+      }
+    }
+    expect(offenders).toEqual([]);
+  }, 30_000);
+});
+
+describe("isWellFormedCallbackUrl: what may reach Auth.js without its 500", () => {
+  // Auth.js's own check, run the way its handler runs it, for the query parameter.
+  const authJsRefuses = (callbackUrl: string) => {
+    const request = { url: new URL(`${APP}/api/auth/session`), query: { callbackUrl }, cookies: {} };
+    const result = assertConfig(request as never, { trustHost: true, secret: ["s"], providers: [] } as never);
+    return result instanceof Error && result.name === "InvalidCallbackUrl";
+  };
+
+  it("every value it lets through, Auth.js accepts too (every single character, in three positions)", () => {
+    const disagreements: string[] = [];
+    for (let code = 0; code <= 0xffff; code++) {
+      const ch = String.fromCharCode(code);
+      for (const value of [`/${ch}`, `${ch}/x`, `http${ch}://x`]) {
+        if (isWellFormedCallbackUrl(value) && authJsRefuses(value)) disagreements.push(JSON.stringify(value));
+      }
+    }
+    expect(disagreements).toEqual([]);
+  }, 30_000);
+
+  it("refuses what Auth.js refuses and what carries controls or whitespace; keeps paths and http(s) URLs", () => {
+    for (const bad of ["evil", "javascript:alert(1)", "/\t/evil", "/x\u0000", "/ x", "x".repeat(3000)]) {
+      expect(isWellFormedCallbackUrl(bad), JSON.stringify(bad)).toBe(false);
+    }
+    expect(authJsRefuses("javascript:alert(1)")).toBe(true); // the check above is a real one
+    for (const good of ["/dashboard", "/account?tab=1#x", `${APP}/x`, "https://evil.example/"]) {
+      expect(isWellFormedCallbackUrl(good), good).toBe(true);
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { createActionURL } from "@auth/core";
 // Auth.js's own cookie names, cookie parser and chunk joiner: the DAL's reader must agree with them.
 import { defaultCookies, SessionStore } from "../../node_modules/@auth/core/lib/utils/cookie.js";
 import { parse as authJsParse } from "../../node_modules/@auth/core/lib/vendored/cookie.js";
-import { cookiePairs, cookieValues } from "../../lib/cookie-header";
+import { cookiePairs, cookieValues, withoutCookies } from "../../lib/cookie-header";
 import {
   forwardedProtoIsHttps,
   HOST_SESSION_COOKIE,
@@ -129,5 +129,14 @@ describe("readExactSessionCookie: one unambiguous cookie or nothing", () => {
       expect(new Set(cookiePairs(header).map((p) => p.name))).toEqual(new Set(Object.keys(parsed)));
     }
     expect(accepted).toBeGreaterThan(100); // the property was exercised, not vacuously true
+  });
+});
+
+describe("withoutCookies: a Cookie header minus some pairs", () => {
+  it("drops exactly the picked pairs and keeps every other segment as sent", () => {
+    const header = "a=1; authjs.callback-url=%2F%09%2Fevil; b=%20x ;flag; authjs.callback-url=/ok";
+    const kept = withoutCookies(header, (pair) => pair.name === "authjs.callback-url" && pair.value.includes("\t"));
+    expect(kept).toBe("a=1; b=%20x ;flag; authjs.callback-url=/ok");
+    expect(authJsParse(kept)).toEqual({ a: "1", b: " x", "authjs.callback-url": "/ok" });
   });
 });

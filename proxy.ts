@@ -1,11 +1,11 @@
 import { NextResponse, type NextRequest } from "next/server";
-import { readSessionCookie } from "@/lib/auth/session-cookie";
-import { createSessionRenewer } from "@/lib/auth/session-renewal";
+import { readSessionCookie, sessionCookieOf } from "@/lib/auth/session-cookie";
+import { createSessionRenewer, renewedCookieOptions } from "@/lib/auth/session-renewal";
 import { getEnv } from "@/lib/env";
 import { createNonce, securityHeaders, servedOverHttps } from "@/lib/security-headers";
 import { checkServerActionRequest, isServerActionRequest, refusalResponse } from "@/lib/server-action-guard";
 
-// Runs before every page and every bodiless /api request, in this order:
+// Runs before every page and every bodiless /api/auth request, in this order:
 //   1. refuse malformed or foreign server-action posts with a 4xx (Next would answer many of them 500);
 //   2. send visitors without a session cookie from protected pages to /login (an optimistic check only: whether a
 //      cookie is valid, and what it allows, is decided by lib/dal.ts);
@@ -43,16 +43,11 @@ function redirectToLogin(request: NextRequest): Response | null {
 let renewer: ReturnType<typeof createSessionRenewer> | undefined;
 
 async function renewSession(request: NextRequest, response: NextResponse): Promise<NextResponse> {
-  // Auth.js's own routes set the session cookie themselves, and the open pages' background check (/api/session)
-  // is not activity: it must not keep an idle session alive.
-  const { pathname } = request.nextUrl;
-  if (pathname.startsWith("/api/auth/") || pathname === "/api/session") return response;
+  // Auth.js's own routes set the session cookie themselves.
+  if (request.nextUrl.pathname.startsWith("/api/")) return response;
   renewer ??= createSessionRenewer(getEnv());
-  const renewed = await renewer(readSessionCookie(request.cookies));
-  if (renewed) {
-    const secure = renewed.name.startsWith("__");
-    response.cookies.set(renewed.name, renewed.value, { httpOnly: true, sameSite: "lax", path: "/", secure, maxAge: renewed.maxAge });
-  }
+  const renewed = await renewer(sessionCookieOf(request.headers));
+  if (renewed) response.cookies.set(renewed.name, renewed.value, renewedCookieOptions(renewed));
   return response;
 }
 
@@ -68,9 +63,10 @@ function render(request: NextRequest, security: Record<string, string>): NextRes
 export const config = {
   matcher: [
     "/((?!api|_next/static|_next/image|favicon.ico).*)",
-    // A request with a body that passes through a proxy has its body buffered and cut off at 10 MB by Next, which
-    // would defeat the routes' own body limits (a 50 MB post must stay a 413), so /api requests with a body skip the
-    // proxy and get their security headers from next.config.ts.
-    { source: "/api/:path*", missing: [{ type: "header", key: "content-length" }, { type: "header", key: "transfer-encoding" }] },
+    // Auth.js's own pages (the sign-out confirmation) are HTML and need the nonce. The app's JSON routes get the
+    // nonce-less headers from next.config.ts instead: running any proxy at all roughly doubles the server's CPU per
+    // small API request. A request with a body that passes through a proxy is also buffered and cut off at 10 MB
+    // by Next, which would defeat the routes' own body limits (a 50 MB post must stay a 413), so those skip it too.
+    { source: "/api/auth/:path*", missing: [{ type: "header", key: "content-length" }, { type: "header", key: "transfer-encoding" }] },
   ],
 };

@@ -1,10 +1,10 @@
 import "server-only";
 import { cache } from "react";
-import { headers } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import type { Session } from "next-auth";
 import { currentSessionCookie } from "./auth/session-cookie";
-import { markSessionLive } from "./auth/session-renewal";
+import { createSessionRenewer, markSessionLive, renewedCookieOptions } from "./auth/session-renewal";
 import { createSessionVerifier, type VerifiedSession } from "./auth/session-verifier";
 import { getDb } from "./db";
 import { getEnv } from "./env";
@@ -83,7 +83,20 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
   return Response.json(body, { status, headers: { ...noStore, ...headers } });
 }
 
-/** For route handlers: the session, or a ready 401/403 JSON response. */
+let renewer: ReturnType<typeof createSessionRenewer> | undefined;
+
+/** Route handlers can set cookies (pages cannot, proxy.ts renews theirs): a session used through the API slides too. */
+async function renewSessionCookie(): Promise<void> {
+  renewer ??= createSessionRenewer(getEnv());
+  try {
+    const renewed = await renewer(await currentSessionCookie());
+    if (renewed) (await cookies()).set(renewed.name, renewed.value, renewedCookieOptions(renewed));
+  } catch (error) {
+    console.error(`[auth] session cookie renewal failed: ${(error as Error).message?.split("\n")[0]}`);
+  }
+}
+
+/** For route handlers: the session, or a ready 401/403 JSON response. A used session's cookie is renewed when due. */
 export async function authorizeRequest(
   permission?: Permission,
 ): Promise<{ session: Session; denied?: never } | { session?: never; denied: Response }> {
@@ -93,6 +106,7 @@ export async function authorizeRequest(
   }
   if (!result) return { denied: jsonResponse({ error: "unauthorized", message: "Sign in first." }, 401) };
   const { session } = result;
+  await renewSessionCookie();
   if (permission && !hasPermission(session.user, permission)) {
     return { denied: jsonResponse({ error: "forbidden", message: `Missing permission ${permission}.` }, 403) };
   }

@@ -118,6 +118,22 @@ const FETCH_PART_NAME = /^\d+$/;
 const FORM_PART_NAME = /^\$ACTION_\d+:\d+$/;
 const STREAM_CHUNK_NAME = /^S\d+$/;
 
+// A reference React resolves from another part of the same reply: "$" + a type letter (promise, server reference,
+// Map, Set, iterator, typed array, Blob) or none (a plain object) + the part's id in hex, then an optional ":path".
+// A part that is not there leaves React waiting until the body ends, and the action then fails with a 500. Streams
+// ("$R", "$X", …) arrive in chunks of their own and are left to React.
+const PART_REFERENCE = /^\$[@hQWiAOoUSsLlGgMmVB]?([0-9a-f]+)(?::|$)/;
+
+function missingPart(value: unknown, hasPart: (id: number) => boolean): boolean {
+  if (typeof value === "string") {
+    const reference = PART_REFERENCE.exec(value);
+    return reference !== null && !hasPart(parseInt(reference[1], 16));
+  }
+  if (Array.isArray(value)) return value.some((item) => missingPart(item, hasPart));
+  if (value && typeof value === "object") return Object.values(value).some((item) => missingPart(item, hasPart));
+  return false;
+}
+
 async function checkMultipartReply(bytes: Uint8Array<ArrayBuffer>, contentType: string, fetchAction: boolean): Promise<ServerActionRefusal | null> {
   let form: FormData;
   try {
@@ -140,6 +156,10 @@ async function checkMultipartReply(bytes: Uint8Array<ArrayBuffer>, contentType: 
     const parsed = parsePart(value);
     if (!parsed.ok) return parsed.refusal;
     if (name === "0") root = parsed.value;
+    const prefix = name.slice(0, name.lastIndexOf(":") + 1); // "$ACTION_1:" for a form's bound arguments, else ""
+    if (missingPart(parsed.value, (id) => form.has(`${prefix}${id}`))) {
+      return refusal(400, "malformed_arguments", "The server action arguments refer to a part the body does not carry.");
+    }
   }
   // A fetch action's arguments are the array in part "0"; without it React waits for a part that never comes.
   if (fetchAction && !Array.isArray(root)) {

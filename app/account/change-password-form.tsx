@@ -3,7 +3,7 @@
 import { useActionState } from "react";
 import { changePasswordAction } from "@/app/actions/account";
 import { FormMessage, SubmitButton, TextInput } from "@/components/form-controls";
-import { PasswordStrengthMeter } from "@/components/password-strength-meter";
+import { NewPasswordField } from "@/components/new-password-field";
 import { useSession } from "@/components/session-provider";
 import { initialFormState } from "@/lib/form-state";
 
@@ -14,17 +14,12 @@ export function ChangePasswordForm() {
     <form action={action} className="flex max-w-md flex-col gap-4" noValidate key={state.status === "success" ? state.message : "form"}>
       <FormMessage message={state.message} tone={state.status === "success" ? "success" : "error"} />
       <TextInput name="currentPassword" label="Current password" type="password" autoComplete="current-password" errors={state.fieldErrors?.currentPassword} />
-      <div className="flex flex-col gap-2">
-        <TextInput
-          name="newPassword"
-          label="New password"
-          type="password"
-          autoComplete="new-password"
-          hint="At least 8 characters, at most 72 bytes. A few uncommon words make a strong password."
-          errors={state.fieldErrors?.newPassword}
-        />
-        <PasswordStrengthMeter passwordField="newPassword" email={session?.user.email} name={session?.user.name} />
-      </div>
+      <NewPasswordField
+        name="newPassword"
+        label="New password"
+        errors={state.fieldErrors?.newPassword}
+        personal={{ email: session?.user.email, name: session?.user.name }}
+      />
       <TextInput name="confirmPassword" label="Repeat the new password" type="password" autoComplete="new-password" errors={state.fieldErrors?.confirmPassword} />
       <SubmitButton pendingText="Changing password…">Change password</SubmitButton>
       <p className="text-xs text-slate-500">Changing your password signs out all your other sessions.</p>

@@ -1,4 +1,5 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from "node:crypto";
+import { cookieValues } from "../cookie-header";
 
 // OWASP's device cookies ("Slow down online guessing attacks with device cookies"): a successful sign-in gives
 // the browser a signed cookie for that account. Failed guesses from a browser holding a valid one count against
@@ -66,12 +67,7 @@ export function verifyDeviceToken(secret: string | undefined, email: string, val
 export function deviceTokenFromRequest(request: Request | undefined, settings: Pick<Settings, "authUrl">): string | null {
   const header = request?.headers.get("cookie");
   if (!header) return null;
-  const { name } = deviceCookie(settings.authUrl);
-  const values = header
-    .split(";")
-    .map((pair) => pair.trim())
-    .filter((pair) => pair.startsWith(`${name}=`))
-    .map((pair) => pair.slice(name.length + 1));
+  const values = cookieValues(header, deviceCookie(settings.authUrl).name);
   return values.length === 1 ? values[0] : null;
 }
 

@@ -119,19 +119,26 @@ export function readExactSessionCookie(cookieHeader: string | null | undefined, 
   return { name, value };
 }
 
+type HeaderReader = { get(name: string): string | null };
+
+/** The session cookie of a request, read exactly as the DAL reads it (one name, no duplicates), if any. */
+export function sessionCookieOf(headers: HeaderReader): { name: string; value: string } | null {
+  const name = sessionCookieName({
+    authUrl: process.env.AUTH_URL,
+    nextAuthUrl: process.env.NEXTAUTH_URL,
+    forwardedProto: headers.get("x-forwarded-proto"),
+  });
+  return name ? readExactSessionCookie(headers.get("cookie"), name) : null;
+}
+
 /** The session cookie of the request being handled (route handler, server action or page), if any. */
 export async function currentSessionCookie(): Promise<{ name: string; value: string } | null> {
-  let request: { get(name: string): string | null };
+  let request: HeaderReader;
   try {
     const { headers } = await import("next/headers");
     request = await headers();
   } catch {
     return null; // outside a Next.js request (scripts, tests)
   }
-  const name = sessionCookieName({
-    authUrl: process.env.AUTH_URL,
-    nextAuthUrl: process.env.NEXTAUTH_URL,
-    forwardedProto: request.get("x-forwarded-proto"),
-  });
-  return name ? readExactSessionCookie(request.get("cookie"), name) : null;
+  return sessionCookieOf(request);
 }

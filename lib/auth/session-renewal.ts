@@ -41,6 +41,11 @@ function acceptedRecently(value: string, withinSeconds: number): boolean {
   return at !== undefined && nowSeconds() - at < withinSeconds;
 }
 
+/** Set-Cookie options for a renewed session cookie: the ones Auth.js gives it. */
+export function renewedCookieOptions(renewed: RenewedCookie) {
+  return { httpOnly: true, sameSite: "lax" as const, path: "/", secure: renewed.name.startsWith("__"), maxAge: renewed.maxAge };
+}
+
 export function createSessionRenewer(env: RenewalEnv): (cookie: { name: string; value: string } | null) => Promise<RenewedCookie | null> {
   if (env.AUTH_SESSION_STRATEGY === "database") {
     // The token carries no issue time: remember when this instance last renewed each one (bounded, oldest first).

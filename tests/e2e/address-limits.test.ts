@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { serverEnv, startServer, type RunningServer } from "../support/server";
-import { uniqueEmail } from "./helpers";
+import type { RunningServer } from "../support/server";
+import { startOwnServer, uniqueEmail } from "./helpers";
 
 // Per-address limits on sign-ups and on new anonymous session-data ids, on a server of this file's own with small
 // limits (the shared e2e server raises them: every file comes from one address). Like that server it trusts one
 // proxy, so the X-Forwarded-For a test sends is the client address; each test uses an address of its own.
-const { databaseUrl, strategy } = e2eTarget();
+const { strategy } = e2eTarget();
 const db = e2eDb();
 const REGISTER_MAX = 3;
 const NEW_DATA_MAX = 2;
@@ -19,14 +19,10 @@ let server: RunningServer;
 let browser: { context: BrowserContext; close: () => Promise<void> };
 
 beforeAll(async () => {
-  server = await startServer(
-    serverEnv({
-      DATABASE_URL: databaseUrl,
-      AUTH_SESSION_STRATEGY: strategy,
-      AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: String(REGISTER_MAX),
-      SESSION_DATA_ADDRESS_MAX_NEW: String(NEW_DATA_MAX),
-    }),
-  );
+  server = await startOwnServer({
+    AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: String(REGISTER_MAX),
+    SESSION_DATA_ADDRESS_MAX_NEW: String(NEW_DATA_MAX),
+  });
   browser = await launchBrowser();
 });
 afterAll(async () => {

@@ -3,27 +3,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
 import { HttpClient } from "../support/http-client";
-import { serverEnv, startServer, type RunningServer } from "../support/server";
-import { createTestUser, deleteTestUser, type TestUser } from "./helpers";
+import type { RunningServer } from "../support/server";
+import { createTestUser, deleteTestUser, startOwnServer, type TestUser } from "./helpers";
 
 // OWASP device cookies on a real server, through both ways of signing in: the login form's server action in
 // Chromium, and Auth.js's own POST /api/auth/callback/credentials. This file starts its own server with a small
 // lockout limit on the run's database, so the shared server's generous test limits do not apply.
-const { databaseUrl, strategy, recheckSeconds } = e2eTarget();
+const { strategy } = e2eTarget();
 const MAX = 3;
 const db = e2eDb();
 let server: RunningServer;
 const users: TestUser[] = [];
 
 beforeAll(async () => {
-  server = await startServer(
-    serverEnv({
-      DATABASE_URL: databaseUrl,
-      AUTH_SESSION_STRATEGY: strategy,
-      AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds),
-      AUTH_SIGNIN_MAX_FAILURES: String(MAX),
-    }),
-  );
+  server = await startOwnServer({ AUTH_SIGNIN_MAX_FAILURES: String(MAX) });
 }, 60_000);
 afterAll(async () => {
   await server?.stop();

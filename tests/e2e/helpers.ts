@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import type { Db } from "../../lib/db";
 import { e2eTarget } from "../support/e2e-env";
 import { HttpClient } from "../support/http-client";
+import { serverEnv, startServer, type RunningServer } from "../support/server";
 import { createUser } from "../support/users";
 
 // Shared steps for the e2e files. The e2e database is shared by every file of one run, so tests work on
@@ -99,4 +100,19 @@ export async function withinJwtRecheckWindow<T>(attempt: () => Promise<T>, tries
     if (Date.now() - started < budgetMs) return result;
   }
   throw new Error(`No attempt finished within ${budgetMs} ms: the machine is too slow for this check`);
+}
+
+/**
+ * The environment of a server of a file's own: the run's database, strategy and JWT re-check window, with
+ * `settings` on top (limits and lifetimes the shared e2e server sets generously, since every file signs in from
+ * one address).
+ */
+export function ownServerEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
+  const { databaseUrl, strategy, recheckSeconds } = e2eTarget();
+  return serverEnv({ DATABASE_URL: databaseUrl, AUTH_SESSION_STRATEGY: strategy, AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds), ...settings });
+}
+
+/** A server of a file's own (see ownServerEnv); the file stops it in its afterAll. */
+export function startOwnServer(settings: Record<string, string>): Promise<RunningServer> {
+  return startServer(ownServerEnv(settings));
 }

@@ -100,13 +100,21 @@ describe(`security headers over HTTP (${strategy})`, () => {
       ["/api/auth/csrf", 200],
       ["/api/auth/providers", 200],
       ["/api/auth/signout", 200], // Auth.js's confirmation page
+    ] as const) {
+      await expectProxyHeaders(client, path, status);
+    }
+    // The app's JSON routes: the same headers with the nonce-less policy (no page, nothing to run or style).
+    for (const [path, status] of [
       ["/api/health", 200],
       ["/api/me", 200],
       ["/api/session", 200],
       ["/api/admin/users", 403],
       ["/api/no-such-route", 404],
     ] as const) {
-      await expectProxyHeaders(client, path, status);
+      const response = await client.fetch(path);
+      expect(response.status, path).toBe(status);
+      expectCommonHeaders(response, path);
+      expect(response.headers.get("content-security-policy"), path).toBe(STATIC_CONTENT_SECURITY_POLICY);
     }
   });
 
@@ -131,7 +139,7 @@ describe(`security headers over HTTP (${strategy})`, () => {
     }
   });
 
-  it("ASVS 3.4.1 HSTS is sent when a TLS-terminating proxy says https (X-Forwarded-Proto), on pages and on posts", async () => {
+  it("ASVS 3.4.1 HSTS is sent when a TLS-terminating proxy says https (X-Forwarded-Proto), on pages, API answers and posts", async () => {
     const client = new HttpClient(baseUrl);
     const https = { "x-forwarded-proto": "https" };
     const page = await client.fetch("/login", { headers: https });
@@ -139,6 +147,8 @@ describe(`security headers over HTTP (${strategy})`, () => {
     expect(page.headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
     const post = await client.fetch("/api/register", { method: "POST", body: "{}", headers: { ...https, "content-type": "application/json" } });
     expect(post.headers.get("strict-transport-security")).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
+    const api = await client.fetch("/api/health", { headers: https });
+    expect(api.headers.get("strict-transport-security")).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
     expect((await client.fetch("/login", { headers: { "x-forwarded-proto": "http" } })).headers.get("strict-transport-security")).toBeNull();
   });
 
@@ -151,9 +161,9 @@ describe(`security headers over HTTP (${strategy})`, () => {
     });
     afterAll(() => server?.stop());
 
-    it("ASVS 3.4.1 every page and bodiless API answer carries HSTS", async () => {
+    it("ASVS 3.4.1 every page and Auth.js answer carries HSTS", async () => {
       const client = new HttpClient(server.url);
-      for (const path of ["/", "/login", "/api/auth/session", "/api/health", "/no-such-page"]) {
+      for (const path of ["/", "/login", "/api/auth/session", "/api/auth/csrf", "/no-such-page"]) {
         const response = await client.fetch(path);
         expect(response.headers.get("strict-transport-security"), path).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
       }

@@ -163,6 +163,14 @@ describe(`server-action posts refused before Next.js decodes them (${strategy})`
     await expectRefused(() => replay(login, change), 400, /too_deep/);
   });
 
+  it("a real multipart post whose arguments refer to a part it does not carry → 400", async () => {
+    const form = await capturedForm(login);
+    form.set("0", '[{"status":"idle"},"$7"]');
+    const encoded = new Request(baseUrl, { method: "POST", body: form });
+    const change = { headers: { "content-type": encoded.headers.get("content-type")! }, body: new Uint8Array(await encoded.arrayBuffer()) };
+    await expectRefused(() => replay(login, change), 400, /malformed_arguments/);
+  });
+
   it("ASVS 3.5.1 a form posted without JavaScript (the header's sign-out) from a foreign Origin → 403, the session stays", async () => {
     const client = await signedInClient(user.email, user.password);
     const html = await (await client.fetch("/dashboard")).text();

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { serverEnv, startServer, type RunningServer } from "../support/server";
-import { createTestUser, deleteTestUser, type TestUser } from "./helpers";
+import type { RunningServer } from "../support/server";
+import { createTestUser, deleteTestUser, startOwnServer, type TestUser } from "./helpers";
 
 // Sliding idle timeout in a real browser, with small ages on a server of this file's own: a session used only
 // through pages must outlive AUTH_SESSION_MAX_AGE while it is used (the browser would otherwise drop the cookie
 // at its Max-Age), end after AUTH_SESSION_MAX_AGE of idleness, and end at the absolute lifetime however active.
-const { databaseUrl, strategy } = e2eTarget();
+const { strategy } = e2eTarget();
 const MAX_AGE = 4;
 const ABSOLUTE = 12;
 const db = e2eDb();
@@ -15,16 +15,12 @@ let server: RunningServer;
 const users: TestUser[] = [];
 
 beforeAll(async () => {
-  server = await startServer(
-    serverEnv({
-      DATABASE_URL: databaseUrl,
-      AUTH_SESSION_STRATEGY: strategy,
-      AUTH_JWT_RECHECK_SECONDS: "1",
-      AUTH_SESSION_MAX_AGE: String(MAX_AGE),
-      AUTH_SESSION_UPDATE_AGE: "1",
-      AUTH_SESSION_ABSOLUTE_MAX_AGE: String(ABSOLUTE),
-    }),
-  );
+  server = await startOwnServer({
+    AUTH_JWT_RECHECK_SECONDS: "1",
+    AUTH_SESSION_MAX_AGE: String(MAX_AGE),
+    AUTH_SESSION_UPDATE_AGE: "1",
+    AUTH_SESSION_ABSOLUTE_MAX_AGE: String(ABSOLUTE),
+  });
 }, 60_000);
 afterAll(async () => {
   await server?.stop();
@@ -51,7 +47,9 @@ async function signedInBrowser() {
     return new URL(page.url()).pathname;
   };
   const cookieExpiry = async () => (await browser.context.cookies()).find((c) => c.name === "authjs.session-token")?.expires ?? null;
-  return { browser, visit, cookieExpiry, elapsed: () => (Date.now() - startedAt) / 1000 };
+  /** GET /api/me from the open page (fetch, the browser's cookies, no navigation): its status. */
+  const callApi = () => page.evaluate(async () => (await fetch("/api/me")).status);
+  return { browser, visit, callApi, cookieExpiry, elapsed: () => (Date.now() - startedAt) / 1000 };
 }
 
 describe(`sliding session expiry (${strategy})`, () => {
@@ -69,6 +67,21 @@ describe(`sliding session expiry (${strategy})`, () => {
         await visit();
       }
       expect(await visit()).toBe("/login");
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+
+  it("a session used only through the API (fetch from an open page) slides past its idle timeout too", async () => {
+    const { browser, visit, callApi, cookieExpiry, elapsed } = await signedInBrowser();
+    try {
+      const firstExpiry = await cookieExpiry();
+      while (elapsed() < MAX_AGE * 2 + 1) {
+        expect(await callApi(), `signed out after ${elapsed().toFixed(1)} s of API use`).toBe(200);
+        await sleep(700);
+      }
+      expect(await cookieExpiry()).toBeGreaterThan(firstExpiry! + MAX_AGE);
+      expect(await visit()).toBe("/dashboard");
     } finally {
       await browser.close();
     }

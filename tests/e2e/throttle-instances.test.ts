@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { throttleKeys } from "../../lib/auth/throttle";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
 import { HttpClient } from "../support/http-client";
-import { serverEnv, startServer, type RunningServer } from "../support/server";
-import { createTestUser, deleteTestUser, type TestUser } from "./helpers";
+import { startServer, type RunningServer } from "../support/server";
+import { createTestUser, deleteTestUser, ownServerEnv, type TestUser } from "./helpers";
 
 // Guessing attacks on two `next start` instances that share the run's database, through Auth.js's real
 // credentials callback. Both instances are started here with small limits (the runner's server has generous ones
 // so the other files can sign in freely). Every guess carries its own X-Forwarded-For (the servers trust one proxy
 // hop, so that entry is the client address): the per-account limit is what has to hold, however the guesses are
 // spread. The addresses are documentation ranges and only ever appear in a header.
-const { databaseUrl, strategy, recheckSeconds } = e2eTarget();
+const { strategy } = e2eTarget();
 const provider = process.env.E2E_PROVIDER ?? "unknown";
 const MAX_FAILURES = 5;
 const ADDRESS_MAX_ATTEMPTS = 10;
@@ -20,10 +20,7 @@ const users: TestUser[] = [];
 const throttleRowKeys: string[] = [];
 
 beforeAll(async () => {
-  const env = serverEnv({
-    DATABASE_URL: databaseUrl,
-    AUTH_SESSION_STRATEGY: strategy,
-    AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds),
+  const env = ownServerEnv({
     AUTH_SIGNIN_MAX_FAILURES: String(MAX_FAILURES),
     AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS: String(ADDRESS_MAX_ATTEMPTS),
     AUTH_SIGNIN_WINDOW_SECONDS: "900",

@@ -158,6 +158,21 @@ describe("multipart reply bodies", () => {
     expect(reactDecodes([longChain, [["0", nested(50_000)]]])).toEqual([false, false]);
   });
 
+  it("a reference to a part the body does not carry → 400; the same reference with its part is accepted", async () => {
+    const missing: [string, string][][] = [
+      [["0", '[{"status":"idle"},"$1"]']],
+      [["0", '["$Q2"]'], ["1", "[]"]],
+      [["0", '[{"a":"$@a:b"}]']],
+      [["0", '["$1"]'], ["1", '["$B5"]']],
+    ];
+    for (const entries of missing) expect(await statusOf(multipart(entries)), JSON.stringify(entries)).toBe(400);
+    const present: [string, string][] = [["0", '["$1","$Q2","$$1","$D2026-01-01"]'], ["1", '{"a":1}'], ["2", "[]"]];
+    expect(await statusOf(multipart(present))).toBe("accepted");
+    // Without the guard React waits for the part until the body ends, then fails (Next answers 500); a promise
+    // ("$@") is handed to the action still pending instead.
+    expect(reactDecodes([...missing.slice(0, 2), present])).toEqual([false, false, true]);
+  });
+
   it("a form posted without JavaScript: its $ACTION_ parts are checked, its fields are not", async () => {
     const form = (bound: string): [string, string][] => [
       ["$ACTION_REF_1", ""],
@@ -169,6 +184,7 @@ describe("multipart reply bodies", () => {
     const noOrigin = { host: "localhost:3000", origin: "http://localhost:3000" };
     expect(await statusOf(multipart(form('[{"status":"idle"}]'), noOrigin))).toBe("accepted");
     expect(await statusOf(multipart(form(nested(50_000)), noOrigin))).toBe(400);
+    expect(await statusOf(multipart(form('[{"status":"idle"},"$2"]'), noOrigin))).toBe(400);
     expect(await statusOf(multipart([["$ACTION_ID_abc", ""], ["0", nested(100)]], noOrigin))).toBe("accepted");
   });
 });

@@ -25,16 +25,16 @@ function decode(value: string): string {
   }
 }
 
+/** One ";"-separated segment as a pair, or null when it has no "=" (skipped). */
+function pairOf(segment: string): CookiePair | null {
+  const eq = segment.indexOf("=");
+  return eq === -1 ? null : { name: trim(segment.slice(0, eq)), value: decode(trim(segment.slice(eq + 1))) };
+}
+
 /** Every name=value pair of a Cookie header, in the order the browser sent them. */
 export function cookiePairs(header: string | null | undefined): CookiePair[] {
   if (!header) return [];
-  const pairs: CookiePair[] = [];
-  for (const segment of header.split(";")) {
-    const eq = segment.indexOf("=");
-    if (eq === -1) continue;
-    pairs.push({ name: trim(segment.slice(0, eq)), value: decode(trim(segment.slice(eq + 1))) });
-  }
-  return pairs;
+  return header.split(";").flatMap((segment) => pairOf(segment) ?? []);
 }
 
 /** The values sent under exactly this name, in order (more than one means the name is ambiguous). */
@@ -49,8 +49,8 @@ export function withoutCookies(header: string, drop: (pair: CookiePair) => boole
   return header
     .split(";")
     .filter((segment) => {
-      const eq = segment.indexOf("=");
-      return eq === -1 || !drop({ name: trim(segment.slice(0, eq)), value: decode(trim(segment.slice(eq + 1))) });
+      const pair = pairOf(segment);
+      return pair === null || !drop(pair);
     })
     .join(";");
 }

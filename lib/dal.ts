@@ -14,6 +14,8 @@ import { hasPermission, type Permission } from "./permissions";
 // proxy.ts only redirects visitors without a cookie; every real decision is made here.
 
 let verifier: ReturnType<typeof createSessionVerifier> | undefined;
+// Read once per request: the check and a route handler's renewal look at the same cookie.
+const sessionCookie = cache(currentSessionCookie);
 
 /**
  * The request's session check, run once per request: the session, null (signed out: no, invalid, expired or
@@ -23,7 +25,7 @@ let verifier: ReturnType<typeof createSessionVerifier> | undefined;
 const checkSession = cache(async (): Promise<VerifiedSession | null | "unavailable"> => {
   verifier ??= createSessionVerifier(getEnv(), getDb());
   try {
-    const cookie = await currentSessionCookie();
+    const cookie = await sessionCookie();
     const result = await verifier(cookie);
     if (result && cookie) markSessionLive(cookie.value); // proxy.ts may renew this cookie on later requests
     return result;
@@ -89,7 +91,7 @@ let renewer: ReturnType<typeof createSessionRenewer> | undefined;
 async function renewSessionCookie(): Promise<void> {
   renewer ??= createSessionRenewer(getEnv());
   try {
-    const renewed = await renewer(await currentSessionCookie());
+    const renewed = await renewer(await sessionCookie());
     if (renewed) (await cookies()).set(renewed.name, renewed.value, renewedCookieOptions(renewed));
   } catch (error) {
     console.error(`[auth] session cookie renewal failed: ${(error as Error).message?.split("\n")[0]}`);

@@ -94,12 +94,15 @@ function parsePart(json: string): { ok: true; value: unknown } | { ok: false; re
 // temporary references. Any other "$…" string points at a part and fails inside React's decoder.
 const SELF_CONTAINED_REFERENCE = /^\$(\$|undefined$|Infinity$|-Infinity$|NaN$|-0$|D|n|T)/;
 
-function refersToOtherParts(value: unknown): boolean {
-  if (typeof value === "string") return value.startsWith("$") && !SELF_CONTAINED_REFERENCE.test(value);
-  if (Array.isArray(value)) return value.some(refersToOtherParts);
-  if (value && typeof value === "object") return Object.values(value).some(refersToOtherParts);
+/** True when some string anywhere inside a parsed JSON value passes `test`. */
+function someString(value: unknown, test: (text: string) => boolean): boolean {
+  if (typeof value === "string") return test(value);
+  if (Array.isArray(value)) return value.some((item) => someString(item, test));
+  if (value && typeof value === "object") return Object.values(value).some((item) => someString(item, test));
   return false;
 }
+
+const refersToOtherParts = (value: unknown) => someString(value, (text) => text.startsWith("$") && !SELF_CONTAINED_REFERENCE.test(text));
 
 function checkTextReply(text: string): ServerActionRefusal | null {
   const parsed = parsePart(text);
@@ -125,13 +128,10 @@ const STREAM_CHUNK_NAME = /^S\d+$/;
 const PART_REFERENCE = /^\$[@hQWiAOoUSsLlGgMmVB]?([0-9a-f]+)(?::|$)/;
 
 function missingPart(value: unknown, hasPart: (id: number) => boolean): boolean {
-  if (typeof value === "string") {
-    const reference = PART_REFERENCE.exec(value);
+  return someString(value, (text) => {
+    const reference = PART_REFERENCE.exec(text);
     return reference !== null && !hasPart(parseInt(reference[1], 16));
-  }
-  if (Array.isArray(value)) return value.some((item) => missingPart(item, hasPart));
-  if (value && typeof value === "object") return Object.values(value).some((item) => missingPart(item, hasPart));
-  return false;
+  });
 }
 
 async function checkMultipartReply(bytes: Uint8Array<ArrayBuffer>, contentType: string, fetchAction: boolean): Promise<ServerActionRefusal | null> {

@@ -20,7 +20,10 @@ export async function proxy(request: NextRequest) {
     https: servedOverHttps(request.headers, process.env.AUTH_URL),
     development: process.env.NODE_ENV === "development",
   });
-  const response = (await refuseServerAction(request)) ?? redirectToLogin(request) ?? (await renewSession(request, render(request, headers)));
+  const response =
+    (await refuseServerAction(request)) ??
+    redirectToLogin(request) ??
+    (await renewSession(request, render(request, headers)));
   for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
   return response;
 }
@@ -33,7 +36,8 @@ async function refuseServerAction(request: NextRequest): Promise<Response | null
 
 function redirectToLogin(request: NextRequest): Response | null {
   const { pathname, search } = request.nextUrl;
-  if (!PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`)) || readSessionCookie(request.cookies)) return null;
+  if (!PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`)) || readSessionCookie(request.cookies))
+    return null;
   const url = request.nextUrl.clone();
   url.pathname = "/login";
   url.search = `?callbackUrl=${encodeURIComponent(pathname + search)}`;
@@ -67,6 +71,12 @@ export const config = {
     // nonce-less headers from next.config.ts instead: running any proxy at all roughly doubles the server's CPU per
     // small API request. A request with a body that passes through a proxy is also buffered and cut off at 10 MB
     // by Next, which would defeat the routes' own body limits (a 50 MB post must stay a 413), so those skip it too.
-    { source: "/api/auth/:path*", missing: [{ type: "header", key: "content-length" }, { type: "header", key: "transfer-encoding" }] },
+    {
+      source: "/api/auth/:path*",
+      missing: [
+        { type: "header", key: "content-length" },
+        { type: "header", key: "transfer-encoding" },
+      ],
+    },
   ],
 };

@@ -23,7 +23,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           <header className="border-b border-slate-200 bg-white">
             <nav className="mx-auto flex max-w-5xl items-center justify-between gap-4 px-6 py-3">
               <Link href="/" className="flex items-center gap-2 font-semibold text-slate-900">
-                <span className="grid h-7 w-7 place-items-center rounded-lg bg-indigo-600 text-xs font-bold text-white">A</span>
+                <span className="grid h-7 w-7 place-items-center rounded-lg bg-indigo-600 text-xs font-bold text-white">
+                  A
+                </span>
                 Auth Starter
               </Link>
               <HeaderNav />

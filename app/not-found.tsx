@@ -5,7 +5,9 @@ export default function NotFound() {
     <div className="mx-auto max-w-md space-y-4 text-center">
       <p className="text-sm font-semibold text-indigo-600">404</p>
       <h1 className="text-2xl font-bold tracking-tight">Page not found</h1>
-      <Link href="/" className="text-indigo-600 hover:underline">Go home</Link>
+      <Link href="/" className="text-indigo-600 hover:underline">
+        Go home
+      </Link>
     </div>
   );
 }

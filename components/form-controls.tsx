@@ -32,7 +32,9 @@ export function TextInput({
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={errors?.length ? errorId : undefined}
         className={`rounded-lg border px-3 py-2 text-sm shadow-sm outline-none transition focus:ring-2 ${
-          errors?.length ? "border-rose-400 focus:ring-rose-200" : "border-slate-300 focus:border-indigo-500 focus:ring-indigo-100"
+          errors?.length
+            ? "border-rose-400 focus:ring-rose-200"
+            : "border-slate-300 focus:border-indigo-500 focus:ring-indigo-100"
         }`}
       />
       {hint && !errors?.length ? <span className="text-xs text-slate-500">{hint}</span> : null}
@@ -61,7 +63,10 @@ export function SubmitButton({ children, pendingText }: { children: React.ReactN
 
 export function FormMessage({ message, tone = "error" }: { message?: string; tone?: "error" | "success" }) {
   if (!message) return null;
-  const style = tone === "success" ? "border-emerald-200 bg-emerald-50 text-emerald-800" : "border-rose-200 bg-rose-50 text-rose-700";
+  const style =
+    tone === "success"
+      ? "border-emerald-200 bg-emerald-50 text-emerald-800"
+      : "border-rose-200 bg-rose-50 text-rose-700";
   return (
     <p role={tone === "error" ? "alert" : "status"} className={`rounded-lg border px-3 py-2 text-sm ${style}`}>
       {message}

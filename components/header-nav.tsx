@@ -24,20 +24,37 @@ export function HeaderNav() {
   const { session } = useSession();
   return (
     <div className="flex items-center gap-4 text-sm">
-      <Link href="/cart" className={linkStyle}>Cart</Link>
-      <Link href="/onboarding/step-1" className={linkStyle}>Onboarding</Link>
+      <Link href="/cart" className={linkStyle}>
+        Cart
+      </Link>
+      <Link href="/onboarding/step-1" className={linkStyle}>
+        Onboarding
+      </Link>
       {session ? (
         <>
-          <Link href="/dashboard" className={linkStyle}>Dashboard</Link>
-          {hasPermission(session.user, PERMISSIONS.usersRead) ? <Link href="/admin" className={linkStyle}>Admin</Link> : null}
-          <Link href="/account" className={linkStyle}>Account</Link>
+          <Link href="/dashboard" className={linkStyle}>
+            Dashboard
+          </Link>
+          {hasPermission(session.user, PERMISSIONS.usersRead) ? (
+            <Link href="/admin" className={linkStyle}>
+              Admin
+            </Link>
+          ) : null}
+          <Link href="/account" className={linkStyle}>
+            Account
+          </Link>
           <CurrentUser />
           <SignOutButton />
         </>
       ) : (
         <>
-          <Link href="/login" className={linkStyle}>Sign in</Link>
-          <Link href="/register" className="rounded-lg bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500">
+          <Link href="/login" className={linkStyle}>
+            Sign in
+          </Link>
+          <Link
+            href="/register"
+            className="rounded-lg bg-indigo-600 px-3 py-1.5 font-medium text-white hover:bg-indigo-500"
+          >
             Create account
           </Link>
         </>

@@ -20,7 +20,14 @@ export function NewPasswordField({
 }) {
   return (
     <div className="flex flex-col gap-2">
-      <TextInput name={name} label={label} type="password" autoComplete="new-password" hint={NEW_PASSWORD_HINT} errors={errors} />
+      <TextInput
+        name={name}
+        label={label}
+        type="password"
+        autoComplete="new-password"
+        hint={NEW_PASSWORD_HINT}
+        errors={errors}
+      />
       <PasswordStrengthMeter passwordField={name} {...personal} />
     </div>
   );

@@ -21,10 +21,17 @@ function loadEstimator(): Promise<Estimate> {
   return estimatorLoad;
 }
 
-type MeterState = { status: "empty" } | { status: "loading" } | { status: "failed" } | ({ status: "rated" } & StrengthEstimate);
+type MeterState =
+  { status: "empty" } | { status: "loading" } | { status: "failed" } | ({ status: "rated" } & StrengthEstimate);
 
 const BAR_COLORS = ["bg-rose-500", "bg-rose-400", "bg-amber-400", "bg-emerald-500", "bg-emerald-600"] as const;
-const LABEL_COLORS = ["text-rose-700", "text-rose-700", "text-amber-800", "text-emerald-700", "text-emerald-700"] as const;
+const LABEL_COLORS = [
+  "text-rose-700",
+  "text-rose-700",
+  "text-amber-800",
+  "text-emerald-700",
+  "text-emerald-700",
+] as const;
 const TYPING_PAUSE_MS = 150;
 
 export function PasswordStrengthMeter({
@@ -59,7 +66,10 @@ export function PasswordStrengthMeter({
       const run = ++latest;
       const password = value(passwordField);
       if (!password) return setState({ status: "empty" });
-      const personal = personalPasswordInputs({ email: emailField ? value(emailField) : email, name: nameField ? value(nameField) : name });
+      const personal = personalPasswordInputs({
+        email: emailField ? value(emailField) : email,
+        name: nameField ? value(nameField) : name,
+      });
       try {
         if (!loadedEstimator) setState({ status: "loading" });
         const estimate = loadedEstimator ?? (await loadEstimator());
@@ -103,12 +113,17 @@ export function PasswordStrengthMeter({
         className="flex gap-1"
       >
         {STRENGTH_LABELS.map((segment, i) => (
-          <span key={segment} className={`h-1.5 flex-1 rounded-full transition-colors ${score !== null && i <= score ? BAR_COLORS[score] : "bg-slate-200"}`} />
+          <span
+            key={segment}
+            className={`h-1.5 flex-1 rounded-full transition-colors ${score !== null && i <= score ? BAR_COLORS[score] : "bg-slate-200"}`}
+          />
         ))}
       </div>
       <p aria-live="polite" className="min-h-4 text-xs text-slate-500" data-testid="password-strength-text">
         {state.status === "loading" ? "Rating your password…" : null}
-        {state.status === "failed" ? "The strength meter could not load; your password is still checked when you submit." : null}
+        {state.status === "failed"
+          ? "The strength meter could not load; your password is still checked when you submit."
+          : null}
         {score !== null ? (
           <>
             <span className={`font-medium ${LABEL_COLORS[score]}`}>Strength: {STRENGTH_LABELS[score]}.</span>

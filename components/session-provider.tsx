@@ -1,6 +1,17 @@
 "use client";
 
-import { createContext, useCallback, useContext, useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  useSyncExternalStore,
+  type ReactNode,
+} from "react";
 import { usePathname, useRouter } from "next/navigation";
 import type { ClientSession } from "@/lib/client-session";
 import { createSessionState } from "./session-state";
@@ -141,7 +152,8 @@ export function SessionProvider({
     window.addEventListener("focus", onFocus);
     document.addEventListener("visibilitychange", onVisible);
     // Hidden tabs skip the interval; they check when they become visible again.
-    const interval = refreshIntervalSeconds > 0 ? window.setInterval(onVisible, refreshIntervalSeconds * 1000) : undefined;
+    const interval =
+      refreshIntervalSeconds > 0 ? window.setInterval(onVisible, refreshIntervalSeconds * 1000) : undefined;
     return () => {
       window.removeEventListener("focus", onFocus);
       document.removeEventListener("visibilitychange", onVisible);
@@ -192,7 +204,12 @@ function SessionExpiredToast({ onDismiss }: { onDismiss: () => void }) {
       className="fixed bottom-6 right-6 z-50 flex max-w-sm items-start gap-3 rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 shadow-lg"
     >
       <span>{SESSION_EXPIRED_MESSAGE}</span>
-      <button type="button" onClick={onDismiss} className="font-medium text-amber-700 hover:text-amber-900" aria-label="Dismiss">
+      <button
+        type="button"
+        onClick={onDismiss}
+        className="font-medium text-amber-700 hover:text-amber-900"
+        aria-label="Dismiss"
+      >
         ×
       </button>
     </div>

@@ -10,7 +10,11 @@ const MESSAGE_TYPES = ["signed-in", "signing-out", "signed-out", "expired"] as c
 export type TabMessage = { type: (typeof MESSAGE_TYPES)[number] };
 
 function isTabMessage(value: unknown): value is TabMessage {
-  return typeof value === "object" && value !== null && (MESSAGE_TYPES as readonly unknown[]).includes((value as TabMessage).type);
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (MESSAGE_TYPES as readonly unknown[]).includes((value as TabMessage).type)
+  );
 }
 
 export type TabChannel = { post: (message: TabMessage) => void; close: () => void };

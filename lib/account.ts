@@ -1,6 +1,12 @@
 import { clearAttempts, formatDuration, reserveAttempt, throttleKeys, type Limit } from "./auth/throttle";
 import type { Db } from "./db";
-import { hashPassword, PASSWORD_MAX_BYTES, passwordByteLength, PasswordPoolBusyError, verifyPasswordAtCost } from "./password";
+import {
+  hashPassword,
+  PASSWORD_MAX_BYTES,
+  passwordByteLength,
+  PasswordPoolBusyError,
+  verifyPasswordAtCost,
+} from "./password";
 import { newPasswordStrengthError } from "./password-strength";
 import { revokeUserSessions } from "./session-admin";
 import { newPasswordSchema } from "./validation";
@@ -10,11 +16,17 @@ export type ChangePasswordResult =
   | { status: "error"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
 
 /** A refusal when the new password is too easy to guess, also from the user's own email and name (ASVS 6.2.4, 6.2.12). */
-async function weakNewPasswordRefusal(db: Db, userId: string, newPassword: string): Promise<ChangePasswordResult | null> {
+async function weakNewPasswordRefusal(
+  db: Db,
+  userId: string,
+  newPassword: string,
+): Promise<ChangePasswordResult | null> {
   const owner = await db.user.findUnique({ where: { id: userId }, select: { email: true, name: true } });
   try {
     const weak = await newPasswordStrengthError(newPassword, owner ?? {});
-    return weak ? { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { newPassword: [weak] } } : null;
+    return weak
+      ? { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { newPassword: [weak] } }
+      : null;
   } catch (error) {
     if (!(error instanceof PasswordPoolBusyError)) throw error;
     return { status: "error", message: "The server is busy right now. Please try again in a few seconds." };
@@ -27,7 +39,14 @@ async function weakNewPasswordRefusal(db: Db, userId: string, newPassword: strin
  */
 export async function changePassword(
   db: Db,
-  { userId, currentPassword, newPassword, confirmPassword, keepSessionId, cost }: {
+  {
+    userId,
+    currentPassword,
+    newPassword,
+    confirmPassword,
+    keepSessionId,
+    cost,
+  }: {
     userId: string;
     currentPassword: string;
     newPassword: string;
@@ -39,8 +58,18 @@ export async function changePassword(
   throttle: Omit<Limit, "key">,
 ): Promise<ChangePasswordResult> {
   const parsed = newPasswordSchema.safeParse(newPassword);
-  if (!parsed.success) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { newPassword: parsed.error.issues.map((i) => i.message) } };
-  if (newPassword !== confirmPassword) return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { confirmPassword: ["The passwords do not match."] } };
+  if (!parsed.success)
+    return {
+      status: "error",
+      message: "Please fix the highlighted fields.",
+      fieldErrors: { newPassword: parsed.error.issues.map((i) => i.message) },
+    };
+  if (newPassword !== confirmPassword)
+    return {
+      status: "error",
+      message: "Please fix the highlighted fields.",
+      fieldErrors: { confirmPassword: ["The passwords do not match."] },
+    };
   const weakPassword = await weakNewPasswordRefusal(db, userId, newPassword);
   if (weakPassword) return weakPassword;
 
@@ -56,7 +85,11 @@ export async function changePassword(
   let passwordHash: string;
   try {
     if (!user?.passwordHash || tooLong || !(await verifyPasswordAtCost(currentPassword, user.passwordHash, cost))) {
-      return { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { currentPassword: ["Your current password is not correct."] } };
+      return {
+        status: "error",
+        message: "Please fix the highlighted fields.",
+        fieldErrors: { currentPassword: ["Your current password is not correct."] },
+      };
     }
     await clearAttempts(db, [limit.key]);
     passwordHash = await hashPassword(newPassword, cost);

@@ -1,4 +1,11 @@
-import { formatDuration, reserveAttempt, refundAttempt, throttleKeys, type Limit, type Reservation } from "./auth/throttle";
+import {
+  formatDuration,
+  reserveAttempt,
+  refundAttempt,
+  throttleKeys,
+  type Limit,
+  type Reservation,
+} from "./auth/throttle";
 import type { Db } from "./db";
 
 // Per-address limits on creating things for strangers: accounts (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS) and new

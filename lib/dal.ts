@@ -104,7 +104,12 @@ export async function authorizeRequest(
 ): Promise<{ session: Session; denied?: never } | { session?: never; denied: Response }> {
   const result = await checkSession();
   if (result === "unavailable") {
-    return { denied: jsonResponse({ error: "unavailable", message: "The service is temporarily unavailable. Try again shortly." }, 503) };
+    return {
+      denied: jsonResponse(
+        { error: "unavailable", message: "The service is temporarily unavailable. Try again shortly." },
+        503,
+      ),
+    };
   }
   if (!result) return { denied: jsonResponse({ error: "unauthorized", message: "Sign in first." }, 401) };
   const { session } = result;

@@ -13,7 +13,16 @@ export type Db = PrismaClient;
 /** Longest a single PostgreSQL query may wait for an answer (the app only runs short point queries). */
 const QUERY_TIMEOUT_MS = 15_000;
 
-export function createDb(env: Pick<Env, "DATABASE_URL" | "databaseProvider" | "DATABASE_POOL_MAX" | "DATABASE_POOL_CONNECTION_TIMEOUT_MS" | "DATABASE_POOL_IDLE_TIMEOUT_MS">): Db {
+export function createDb(
+  env: Pick<
+    Env,
+    | "DATABASE_URL"
+    | "databaseProvider"
+    | "DATABASE_POOL_MAX"
+    | "DATABASE_POOL_CONNECTION_TIMEOUT_MS"
+    | "DATABASE_POOL_IDLE_TIMEOUT_MS"
+  >,
+): Db {
   if (env.databaseProvider === "sqlite") {
     // `timeout` is SQLite's busy timeout: wait for a concurrent writer instead of failing at once.
     const adapter = new PrismaBetterSqlite3({ url: env.DATABASE_URL, timeout: 5_000 });

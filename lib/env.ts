@@ -18,12 +18,13 @@ const envSchema = z
           ctx.addIssue({ code: "custom", message: (error as Error).message });
         }
       }),
-    AUTH_SECRET: z.string().min(32, "must be at least 32 characters (generate one with `openssl rand -base64 32`)").optional(),
+    AUTH_SECRET: z
+      .string()
+      .min(32, "must be at least 32 characters (generate one with `openssl rand -base64 32`)")
+      .optional(),
     /** The app's public URL (set it behind a proxy; https enables __Host- cookies). */
     AUTH_URL: z.url({ message: "must be a full URL such as https://app.example.com" }).optional(),
-    AUTH_SESSION_STRATEGY: z
-      .enum(["database", "jwt"], { message: 'must be "database" or "jwt"' })
-      .default("database"),
+    AUTH_SESSION_STRATEGY: z.enum(["database", "jwt"], { message: 'must be "database" or "jwt"' }).default("database"),
     /** Idle timeout: a session not used for this long ends (sliding). */
     AUTH_SESSION_MAX_AGE: seconds(60 * 60 * 24),
     /** The sliding expiry is pushed forward at most this often (limits writes). */

@@ -22,7 +22,11 @@ function embeddedSchema(root: string, provider: DatabaseProvider): string | null
 }
 
 // Prisma may re-align the embedded copy, so only the tokens are compared.
-const normalize = (schema: string) => schema.replace(/[ \t]+/g, " ").replace(/ ?\n ?/g, "\n").trim();
+const normalize = (schema: string) =>
+  schema
+    .replace(/[ \t]+/g, " ")
+    .replace(/ ?\n ?/g, "\n")
+    .trim();
 
 export type GeneratedClientProblems = { missing: DatabaseProvider[]; stale: DatabaseProvider[] };
 
@@ -35,7 +39,11 @@ export function generatedClientProblems(root: string): GeneratedClientProblems {
     }
     const embedded = embeddedSchema(root, provider);
     const schemaPath = join(root, prismaPathsFor(provider).schema);
-    if (embedded !== null && existsSync(schemaPath) && normalize(embedded) !== normalize(readFileSync(schemaPath, "utf8"))) {
+    if (
+      embedded !== null &&
+      existsSync(schemaPath) &&
+      normalize(embedded) !== normalize(readFileSync(schemaPath, "utf8"))
+    ) {
       problems.stale.push(provider);
     }
   }

@@ -56,10 +56,14 @@ export async function migrationStatus(db: Db, provider: DatabaseProvider, root: 
   return { kind: "up-to-date", applied: applied.size, unknown: [...applied].filter((name) => !known.has(name)) };
 }
 
-const MIGRATE_HINT = "Run `npm run db:migrate` (prisma migrate deploy) against this DATABASE_URL, then start the server again.";
+const MIGRATE_HINT =
+  "Run `npm run db:migrate` (prisma migrate deploy) against this DATABASE_URL, then start the server again.";
 
 /** What to tell the operator, and whether the server must not start. */
-export function describeMigrationStatus(status: MigrationStatus, provider: DatabaseProvider): { fatal: boolean; message: string } {
+export function describeMigrationStatus(
+  status: MigrationStatus,
+  provider: DatabaseProvider,
+): { fatal: boolean; message: string } {
   switch (status.kind) {
     case "up-to-date":
       return {
@@ -91,6 +95,9 @@ export function describeMigrationStatus(status: MigrationStatus, provider: Datab
           "  database, mark it with `npx prisma migrate resolve --rolled-back <name>` (or --applied), then run `npm run db:migrate`.",
       };
     case "no-migrations-folder":
-      return { fatal: false, message: `Skipped the migration check: ${status.folder} is not deployed next to the app.` };
+      return {
+        fatal: false,
+        message: `Skipped the migration check: ${status.folder} is not deployed next to the app.`,
+      };
   }
 }

@@ -62,7 +62,10 @@ export class PasswordPool {
   }
 
   private spawn(): PoolWorker {
-    const entry: PoolWorker = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath: bcryptPath() } }), busy: 0 };
+    const entry: PoolWorker = {
+      worker: new Worker(WORKER_SOURCE, { eval: true, workerData: { bcryptPath: bcryptPath() } }),
+      busy: 0,
+    };
     entry.worker.unref(); // never keep a script or test process alive
     entry.worker.on("message", ({ id, value, error }: { id: number; value?: string | boolean; error?: string }) => {
       const job = this.pending.get(id);

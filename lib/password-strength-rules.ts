@@ -36,8 +36,14 @@ export function personalPasswordInputs({ email, name }: { email?: string | null;
 }
 
 /** The field message for a password below the minimum score: zxcvbn's warning and suggestions. */
-export function weakPasswordMessage({ warning, suggestions }: Pick<StrengthEstimate, "warning" | "suggestions">): string {
+export function weakPasswordMessage({
+  warning,
+  suggestions,
+}: Pick<StrengthEstimate, "warning" | "suggestions">): string {
   const advice = [warning, ...suggestions].filter((line): line is string => Boolean(line));
   // zxcvbn gives no advice for scores of 3 and up, which a stricter minimum can still refuse.
-  return ["This password is too easy to guess.", ...(advice.length ? advice : ["Add more words that are less common."])].join(" ");
+  return [
+    "This password is too easy to guess.",
+    ...(advice.length ? advice : ["Add more words that are less common."]),
+  ].join(" ");
 }

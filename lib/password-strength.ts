@@ -3,7 +3,13 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { getEnv } from "./env";
 import { PasswordPoolBusyError } from "./password";
-import { personalPasswordInputs, STRENGTH_ESTIMATOR_LIMITS, STRENGTH_WARNING_OVERRIDES, weakPasswordMessage, type StrengthEstimate } from "./password-strength-rules";
+import {
+  personalPasswordInputs,
+  STRENGTH_ESTIMATOR_LIMITS,
+  STRENGTH_WARNING_OVERRIDES,
+  weakPasswordMessage,
+  type StrengthEstimate,
+} from "./password-strength-rules";
 
 // New passwords are rated with zxcvbn-ts against its lists of common passwords, words and names and the user's own
 // details (ASVS 6.2.4, 6.2.12). It runs in one worker thread of its own: a check takes milliseconds to tens of
@@ -38,7 +44,11 @@ type Estimator = { worker: Worker; pending: Map<number, Pending>; nextId: number
 function packagePaths() {
   // Resolved at run time from the project, like bcryptjs: nothing of zxcvbn is bundled into the server.
   const require = createRequire(join(process.cwd(), "package.json"));
-  return { core: require.resolve("@zxcvbn-ts/core"), common: require.resolve("@zxcvbn-ts/language-common"), en: require.resolve("@zxcvbn-ts/language-en") };
+  return {
+    core: require.resolve("@zxcvbn-ts/core"),
+    common: require.resolve("@zxcvbn-ts/language-common"),
+    en: require.resolve("@zxcvbn-ts/language-en"),
+  };
 }
 
 const globalForEstimator = globalThis as unknown as { __passwordStrengthEstimator?: Estimator };
@@ -46,7 +56,11 @@ const globalForEstimator = globalThis as unknown as { __passwordStrengthEstimato
 function estimator(): Estimator {
   if (globalForEstimator.__passwordStrengthEstimator) return globalForEstimator.__passwordStrengthEstimator;
   const workerData = { paths: packagePaths(), limits: STRENGTH_ESTIMATOR_LIMITS, warnings: STRENGTH_WARNING_OVERRIDES };
-  const entry: Estimator = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData }), pending: new Map(), nextId: 1 };
+  const entry: Estimator = {
+    worker: new Worker(WORKER_SOURCE, { eval: true, workerData }),
+    pending: new Map(),
+    nextId: 1,
+  };
   entry.worker.unref(); // never keep a script or test process alive
   entry.worker.on("message", ({ id, value, error }: { id: number; value?: StrengthEstimate; error?: string }) => {
     const job = entry.pending.get(id);
@@ -71,7 +85,8 @@ function estimator(): Estimator {
 export function estimatePasswordStrength(password: string, userInputs: string[] = []): Promise<StrengthEstimate> {
   const entry = estimator();
   // Bounded like the bcrypt queue (same setting): past it the caller answers "busy" instead of queueing.
-  if (entry.pending.size >= Math.max(1, Number(process.env.AUTH_HASH_QUEUE_MAX) || 32)) return Promise.reject(new PasswordPoolBusyError());
+  if (entry.pending.size >= Math.max(1, Number(process.env.AUTH_HASH_QUEUE_MAX) || 32))
+    return Promise.reject(new PasswordPoolBusyError());
   const id = entry.nextId++;
   return new Promise((resolve, reject) => {
     entry.pending.set(id, { resolve, reject });

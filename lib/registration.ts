@@ -11,7 +11,12 @@ export const REGISTER_BODY_MAX_BYTES = 16 * 1024;
 
 export type RegistrationResult =
   | { status: "created"; userId: string; email: string }
-  | { status: "error"; reason: "invalid" | "duplicate" | "busy"; message: string; fieldErrors?: Partial<Record<string, string[]>> }
+  | {
+      status: "error";
+      reason: "invalid" | "duplicate" | "busy";
+      message: string;
+      fieldErrors?: Partial<Record<string, string[]>>;
+    }
   | { status: "error"; reason: "rate_limited"; message: string; fieldErrors?: undefined; retryAfterSeconds: number };
 
 export type RegistrationValidation =
@@ -45,15 +50,30 @@ function isUniqueViolation(error: unknown): boolean {
  * (registrationLimit(clientIp, max)) counts every valid attempt against the client address before any lookup, so
  * concurrent sign-ups cannot pass it and probing which emails exist counts too.
  */
-export async function registerUser(db: Db, input: unknown, cost: number, addressLimit: AddressLimit | null = null): Promise<RegistrationResult> {
+export async function registerUser(
+  db: Db,
+  input: unknown,
+  cost: number,
+  addressLimit: AddressLimit | null = null,
+): Promise<RegistrationResult> {
   let valid: RegistrationValidation;
   try {
     valid = await validateRegistration(input);
   } catch (error) {
     if (!(error instanceof PasswordPoolBusyError)) throw error;
-    return { status: "error", reason: "busy", message: "The server is busy right now. Please try again in a few seconds." };
+    return {
+      status: "error",
+      reason: "busy",
+      message: "The server is busy right now. Please try again in a few seconds.",
+    };
   }
-  if (!valid.ok) return { status: "error", reason: "invalid", message: "Please fix the highlighted fields.", fieldErrors: valid.fieldErrors };
+  if (!valid.ok)
+    return {
+      status: "error",
+      reason: "invalid",
+      message: "Please fix the highlighted fields.",
+      fieldErrors: valid.fieldErrors,
+    };
   const { name, email, password } = valid.data;
   const duplicate = {
     status: "error" as const,
@@ -64,7 +84,12 @@ export async function registerUser(db: Db, input: unknown, cost: number, address
   const reservation = await reserveCreation(db, addressLimit);
   if (!reservation.ok) {
     const { retryAfterSeconds } = reservation;
-    return { status: "error", reason: "rate_limited", message: tooManySignUpsMessage(retryAfterSeconds), retryAfterSeconds };
+    return {
+      status: "error",
+      reason: "rate_limited",
+      message: tooManySignUpsMessage(retryAfterSeconds),
+      retryAfterSeconds,
+    };
   }
   if (await db.user.findUnique({ where: { email }, select: { id: true } })) return duplicate;
   let passwordHash: string;
@@ -73,7 +98,11 @@ export async function registerUser(db: Db, input: unknown, cost: number, address
   } catch (error) {
     if (!(error instanceof PasswordPoolBusyError)) throw error;
     await refundCreation(db, addressLimit); // nothing was created
-    return { status: "error", reason: "busy", message: "The server is busy right now. Please try again in a few seconds." };
+    return {
+      status: "error",
+      reason: "busy",
+      message: "The server is busy right now. Please try again in a few seconds.",
+    };
   }
   try {
     const user = await db.user.create({

@@ -5,7 +5,12 @@ export type BodyFields = Record<string, unknown>;
 
 export type ParsedBody =
   | { ok: true; fields: BodyFields }
-  | { ok: false; status: 400 | 413 | 415; error: "too_large" | "unsupported_media_type" | "malformed_body"; message: string };
+  | {
+      ok: false;
+      status: 400 | 413 | 415;
+      error: "too_large" | "unsupported_media_type" | "malformed_body";
+      message: string;
+    };
 
 const tooLarge = (maxBytes: number): ParsedBody => ({
   ok: false,
@@ -81,7 +86,8 @@ export async function parseBody(request: Request, maxBytes: number): Promise<Par
     } catch {
       return malformed("The body is not valid JSON.");
     }
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return malformed("The body must be a JSON object.");
+    if (typeof value !== "object" || value === null || Array.isArray(value))
+      return malformed("The body must be a JSON object.");
     return { ok: true, fields: value as BodyFields };
   }
   if (mediaType === "application/x-www-form-urlencoded") {
@@ -89,7 +95,9 @@ export async function parseBody(request: Request, maxBytes: number): Promise<Par
   }
   try {
     // The bytes are already capped; Response re-parses them with the request's boundary.
-    const form = await new Response(bytes, { headers: { "content-type": request.headers.get("content-type")! } }).formData();
+    const form = await new Response(bytes, {
+      headers: { "content-type": request.headers.get("content-type")! },
+    }).formData();
     return { ok: true, fields: fieldsFromEntries(form.entries()) };
   } catch {
     return malformed("The multipart body could not be parsed.");

@@ -69,7 +69,8 @@ export function contentSecurityPolicy({ nonce, https, development }: SecurityHea
  * For responses the proxy does not see: scripts, styles, JSON, redirects. None of them is a page the app renders
  * with a nonce, so nothing may run in them (an HTML 404 for a POST to an unknown /api path shows unstyled).
  */
-export const STATIC_CONTENT_SECURITY_POLICY = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const STATIC_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 /** Every security header for a response the proxy handles. */
 export function securityHeaders(options: SecurityHeaderOptions): Record<string, string> {
@@ -87,7 +88,10 @@ export function securityHeaders(options: SecurityHeaderOptions): Record<string, 
 export function staticSecurityHeaderRules() {
   const toList = (headers: Record<string, string>) => Object.entries(headers).map(([key, value]) => ({ key, value }));
   return [
-    { source: "/:path*", headers: toList({ "content-security-policy": STATIC_CONTENT_SECURITY_POLICY, ...COMMON_HEADERS }) },
+    {
+      source: "/:path*",
+      headers: toList({ "content-security-policy": STATIC_CONTENT_SECURITY_POLICY, ...COMMON_HEADERS }),
+    },
     {
       source: "/:path*",
       has: [{ type: "header" as const, key: "x-forwarded-proto", value: "https(?:\\s*,.*)?" }],

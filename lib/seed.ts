@@ -20,7 +20,11 @@ export async function seedRolesAndPermissions(db: Db): Promise<void> {
     await db.permission.upsert({ where: { name }, create: { name, description }, update: { description } });
   }
   for (const role of SEED_ROLES) {
-    await db.role.upsert({ where: { name: role.name }, create: { name: role.name, description: role.description }, update: {} });
+    await db.role.upsert({
+      where: { name: role.name },
+      create: { name: role.name, description: role.description },
+      update: {},
+    });
     for (const permissionName of role.permissions) {
       await db.rolePermission.upsert({
         where: { roleName_permissionName: { roleName: role.name, permissionName } },
@@ -41,7 +45,9 @@ function seedAccounts(options: SeedOptions) {
 /** Throws when seeding would give a production account a published demo password (checked before any write). */
 export function assertSeedAllowed(options: SeedOptions): void {
   if (!options.production) return;
-  const defaults = seedAccounts(options).filter((a) => a.password === DEMO_USERS.admin.password || a.password === DEMO_USERS.user.password);
+  const defaults = seedAccounts(options).filter(
+    (a) => a.password === DEMO_USERS.admin.password || a.password === DEMO_USERS.user.password,
+  );
   if (defaults.length) {
     throw new Error(
       `Refusing to seed ${defaults.map((a) => a.email).join(", ")} with the published demo password in production: set SEED_ADMIN_PASSWORD and SEED_USER_PASSWORD.`,
@@ -59,7 +65,12 @@ export async function seed(db: Db, options: SeedOptions): Promise<{ created: str
     const email = account.email.toLowerCase();
     if (await db.user.findUnique({ where: { email }, select: { id: true } })) continue;
     await db.user.create({
-      data: { email, name: account.name, roleName: account.role, passwordHash: await hashPassword(account.password, options.cost) },
+      data: {
+        email,
+        name: account.name,
+        roleName: account.role,
+        passwordHash: await hashPassword(account.password, options.cost),
+      },
     });
     created.push(email);
   }

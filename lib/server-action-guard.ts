@@ -18,7 +18,11 @@ export const MAX_REPLY_PARTS = 64;
 
 export type ServerActionRefusal = { status: 400 | 403 | 413 | 415; error: string; message: string };
 
-const refusal = (status: ServerActionRefusal["status"], error: string, message: string): ServerActionRefusal => ({ status, error, message });
+const refusal = (status: ServerActionRefusal["status"], error: string, message: string): ServerActionRefusal => ({
+  status,
+  error,
+  message,
+});
 
 /**
  * Requests Next treats as server actions: a POST with the Next-Action header (the client's fetch), or a multipart POST
@@ -26,7 +30,9 @@ const refusal = (status: ServerActionRefusal["status"], error: string, message: 
  */
 export function isServerActionRequest(request: Request): boolean {
   if (request.method !== "POST" || /^\/api(\/|$)/.test(new URL(request.url).pathname)) return false;
-  return request.headers.has("next-action") || (request.headers.get("content-type") ?? "").startsWith("multipart/form-data");
+  return (
+    request.headers.has("next-action") || (request.headers.get("content-type") ?? "").startsWith("multipart/form-data")
+  );
 }
 
 /** The host the client addressed, as Next compares it: the first X-Forwarded-Host entry, else Host. */
@@ -40,15 +46,29 @@ function requestHost(headers: Headers): string | null {
  */
 function checkOrigin(headers: Headers): ServerActionRefusal | null {
   const origin = headers.get("origin");
-  if (!origin) return refusal(403, "origin_required", "Server actions must be posted by the app's own pages (Origin header missing).");
-  if (origin === "null") return refusal(403, "foreign_origin", "Server actions must be posted by the app's own pages (Origin is null).");
+  if (!origin)
+    return refusal(
+      403,
+      "origin_required",
+      "Server actions must be posted by the app's own pages (Origin header missing).",
+    );
+  if (origin === "null")
+    return refusal(403, "foreign_origin", "Server actions must be posted by the app's own pages (Origin is null).");
   let originHost: string;
   try {
     originHost = new URL(origin).host;
   } catch {
-    return refusal(403, "foreign_origin", "Server actions must be posted by the app's own pages (Origin is not a URL).");
+    return refusal(
+      403,
+      "foreign_origin",
+      "Server actions must be posted by the app's own pages (Origin is not a URL).",
+    );
   }
-  if (originHost && (originHost === requestHost(headers) || isCsrfOriginAllowed(originHost, SERVER_ACTION_ALLOWED_ORIGINS))) return null;
+  if (
+    originHost &&
+    (originHost === requestHost(headers) || isCsrfOriginAllowed(originHost, SERVER_ACTION_ALLOWED_ORIGINS))
+  )
+    return null;
   return refusal(403, "foreign_origin", "Server actions must be posted by the app's own pages (foreign Origin).");
 }
 
@@ -77,7 +97,8 @@ export function nestsDeeperThan(json: string, limit: number): boolean {
   return false;
 }
 
-const tooDeep = () => refusal(400, "too_deep", `Server action arguments may nest at most ${MAX_REPLY_NESTING} levels deep.`);
+const tooDeep = () =>
+  refusal(400, "too_deep", `Server action arguments may nest at most ${MAX_REPLY_NESTING} levels deep.`);
 
 /** One JSON part of a reply, parsed only once its nesting is known to be shallow. */
 function parsePart(json: string): { ok: true; value: unknown } | { ok: false; refusal: ServerActionRefusal } {
@@ -85,7 +106,10 @@ function parsePart(json: string): { ok: true; value: unknown } | { ok: false; re
   try {
     return { ok: true, value: JSON.parse(json) };
   } catch {
-    return { ok: false, refusal: refusal(400, "malformed_arguments", "The server action arguments are not valid JSON.") };
+    return {
+      ok: false,
+      refusal: refusal(400, "malformed_arguments", "The server action arguments are not valid JSON."),
+    };
   }
 }
 
@@ -102,14 +126,20 @@ function someString(value: unknown, test: (text: string) => boolean): boolean {
   return false;
 }
 
-const refersToOtherParts = (value: unknown) => someString(value, (text) => text.startsWith("$") && !SELF_CONTAINED_REFERENCE.test(text));
+const refersToOtherParts = (value: unknown) =>
+  someString(value, (text) => text.startsWith("$") && !SELF_CONTAINED_REFERENCE.test(text));
 
 function checkTextReply(text: string): ServerActionRefusal | null {
   const parsed = parsePart(text);
   if (!parsed.ok) return parsed.refusal;
-  if (!Array.isArray(parsed.value)) return refusal(400, "malformed_arguments", "The server action arguments must be a JSON array.");
+  if (!Array.isArray(parsed.value))
+    return refusal(400, "malformed_arguments", "The server action arguments must be a JSON array.");
   if (refersToOtherParts(parsed.value)) {
-    return refusal(400, "malformed_arguments", "The server action arguments refer to parts a text/plain body cannot carry.");
+    return refusal(
+      400,
+      "malformed_arguments",
+      "The server action arguments refer to parts a text/plain body cannot carry.",
+    );
   }
   return null;
 }
@@ -134,7 +164,11 @@ function missingPart(value: unknown, hasPart: (id: number) => boolean): boolean 
   });
 }
 
-async function checkMultipartReply(bytes: Uint8Array<ArrayBuffer>, contentType: string, fetchAction: boolean): Promise<ServerActionRefusal | null> {
+async function checkMultipartReply(
+  bytes: Uint8Array<ArrayBuffer>,
+  contentType: string,
+  fetchAction: boolean,
+): Promise<ServerActionRefusal | null> {
   let form: FormData;
   try {
     form = await new Response(bytes, { headers: { "content-type": contentType } }).formData();
@@ -147,7 +181,8 @@ async function checkMultipartReply(bytes: Uint8Array<ArrayBuffer>, contentType: 
   for (const [name, value] of form) {
     const isPart = partName.test(name);
     if (!isPart && !(fetchAction && STREAM_CHUNK_NAME.test(name))) continue;
-    if (++parts > MAX_REPLY_PARTS) return refusal(400, "too_many_parts", `Server action arguments may have at most ${MAX_REPLY_PARTS} parts.`);
+    if (++parts > MAX_REPLY_PARTS)
+      return refusal(400, "too_many_parts", `Server action arguments may have at most ${MAX_REPLY_PARTS} parts.`);
     if (typeof value !== "string") continue;
     if (!isPart) {
       if (nestsDeeperThan(value, MAX_REPLY_NESTING)) return tooDeep();
@@ -158,7 +193,11 @@ async function checkMultipartReply(bytes: Uint8Array<ArrayBuffer>, contentType: 
     if (name === "0") root = parsed.value;
     const prefix = name.slice(0, name.lastIndexOf(":") + 1); // "$ACTION_1:" for a form's bound arguments, else ""
     if (missingPart(parsed.value, (id) => form.has(`${prefix}${id}`))) {
-      return refusal(400, "malformed_arguments", "The server action arguments refer to a part the body does not carry.");
+      return refusal(
+        400,
+        "malformed_arguments",
+        "The server action arguments refer to a part the body does not carry.",
+      );
     }
   }
   // A fetch action's arguments are the array in part "0"; without it React waits for a part that never comes.
@@ -179,9 +218,17 @@ export async function checkServerActionRequest(request: Request): Promise<Server
   const contentType = request.headers.get("content-type") ?? "";
   const kind = bodyKind(contentType);
   if (kind === null) {
-    return refusal(415, "unsupported_media_type", "Server actions take multipart/form-data, application/x-www-form-urlencoded or text/plain bodies.");
+    return refusal(
+      415,
+      "unsupported_media_type",
+      "Server actions take multipart/form-data, application/x-www-form-urlencoded or text/plain bodies.",
+    );
   }
-  const tooLarge = refusal(413, "too_large", `The request body must be at most ${SERVER_ACTION_BODY_LIMIT_BYTES} bytes.`);
+  const tooLarge = refusal(
+    413,
+    "too_large",
+    `The request body must be at most ${SERVER_ACTION_BODY_LIMIT_BYTES} bytes.`,
+  );
   if (Number(request.headers.get("content-length")) > SERVER_ACTION_BODY_LIMIT_BYTES) return tooLarge;
   if (kind === "urlencoded") return null;
 

@@ -57,10 +57,12 @@ export async function listActiveSessions(
     db.session.findMany({ where, select: summarySelect }),
     db.jwtSession.findMany({ where, select: summarySelect }),
   ]);
-  const summarise = (kind: SessionKind) => (row: (typeof database)[number]): SessionSummary => {
-    const { user, ...rest } = row;
-    return { ...rest, kind, userEmail: user.email };
-  };
+  const summarise =
+    (kind: SessionKind) =>
+    (row: (typeof database)[number]): SessionSummary => {
+      const { user, ...rest } = row;
+      return { ...rest, kind, userEmail: user.email };
+    };
   return [...database.map(summarise("database")), ...jwt.map(summarise("jwt"))].sort(
     (a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime() || a.id.localeCompare(b.id),
   );
@@ -118,9 +120,16 @@ export type PurgeOptions = SessionLifetime & {
  */
 export async function purgeExpiredSessions(
   db: Db,
-  { batchSize = PURGE_DEFAULTS.batchSize, pauseMs = PURGE_DEFAULTS.pauseMs, now = new Date(), absoluteMaxAgeSeconds, onBatch }: PurgeOptions = {},
+  {
+    batchSize = PURGE_DEFAULTS.batchSize,
+    pauseMs = PURGE_DEFAULTS.pauseMs,
+    now = new Date(),
+    absoluteMaxAgeSeconds,
+    onBatch,
+  }: PurgeOptions = {},
 ): Promise<PurgeResult> {
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (!Number.isFinite(pauseMs) || pauseMs < 0) throw new RangeError(`pauseMs must be zero or more, got ${pauseMs}`);
   const cutoff = absoluteCutoff(now, absoluteMaxAgeSeconds);
   const over = { OR: [{ expires: { lte: now } }, ...(cutoff ? [{ createdAt: { lte: cutoff } }] : [])] };
@@ -128,18 +137,30 @@ export async function purgeExpiredSessions(
   const batching = { batchSize, pauseMs, afterBatch: await batchHousekeeping(db) };
   const sessions = await deleteByIdInBatches(batching, {
     findIds: (after) =>
-      db.session.findMany({ where: { ...over, ...afterId(after) }, orderBy: { id: "asc" }, take: batchSize, select: { id: true } }),
+      db.session.findMany({
+        where: { ...over, ...afterId(after) },
+        orderBy: { id: "asc" },
+        take: batchSize,
+        select: { id: true },
+      }),
     // The condition is repeated so a session extended between the select and the delete survives.
     deleteIds: async (ids) => (await db.session.deleteMany({ where: { id: { in: ids }, ...over } })).count,
     onBatch: (n) => onBatch?.("sessions", n),
   });
   const jwtSessions = await deleteByIdInBatches(batching, {
     findIds: (after) =>
-      db.jwtSession.findMany({ where: { ...over, ...afterId(after) }, orderBy: { id: "asc" }, take: batchSize, select: { id: true } }),
+      db.jwtSession.findMany({
+        where: { ...over, ...afterId(after) },
+        orderBy: { id: "asc" },
+        take: batchSize,
+        select: { id: true },
+      }),
     deleteIds: async (ids) => (await db.jwtSession.deleteMany({ where: { id: { in: ids }, ...over } })).count,
     onBatch: (n) => onBatch?.("jwtSessions", n),
   });
-  const verificationTokens = await purgeExpiredVerificationTokens(db, batchSize, now, (n) => onBatch?.("verificationTokens", n));
+  const verificationTokens = await purgeExpiredVerificationTokens(db, batchSize, now, (n) =>
+    onBatch?.("verificationTokens", n),
+  );
   const sessionData = await purgeExpiredSessionData(db, batchSize, now, (n) => onBatch?.("sessionData", n));
   return { sessions, jwtSessions, verificationTokens, sessionData };
 }
@@ -171,7 +192,12 @@ async function deleteByIdInBatches(
 }
 
 // VerificationToken has a composite key (identifier, token), so each batch deletes the selected pairs.
-async function purgeExpiredVerificationTokens(db: Db, batchSize: number, now: Date, onBatch: (deleted: number) => void): Promise<number> {
+async function purgeExpiredVerificationTokens(
+  db: Db,
+  batchSize: number,
+  now: Date,
+  onBatch: (deleted: number) => void,
+): Promise<number> {
   let total = 0;
   for (;;) {
     const rows = await db.verificationToken.findMany({
@@ -194,7 +220,12 @@ async function purgeExpiredVerificationTokens(db: Db, batchSize: number, now: Da
  * goes with its session row. Rows linked to no session and without an expiry cannot be reached by anyone and
  * are removed too (a guard: the app never writes them). The key is composite, so batches delete selected pairs.
  */
-async function purgeExpiredSessionData(db: Db, batchSize: number, now: Date, onBatch: (deleted: number) => void): Promise<number> {
+async function purgeExpiredSessionData(
+  db: Db,
+  batchSize: number,
+  now: Date,
+  onBatch: (deleted: number) => void,
+): Promise<number> {
   const over = { OR: [{ expires: { lte: now } }, { expires: null, sessionId: null, jwtSessionId: null }] };
   let total = 0;
   for (;;) {

@@ -1,7 +1,13 @@
 import "server-only";
 import { cookies, headers } from "next/headers";
 import type { z } from "zod";
-import { anonymousDataLimit, refundCreation, reserveCreation, tooManyNewVisitorsMessage, type AddressLimit } from "./address-limits";
+import {
+  anonymousDataLimit,
+  refundCreation,
+  reserveCreation,
+  tooManyNewVisitorsMessage,
+  type AddressLimit,
+} from "./address-limits";
 import { currentRequestMeta } from "./auth/request-meta";
 import { PLAIN_SESSION_COOKIE, sessionCookieName } from "./auth/session-cookie";
 import { cookieValues } from "./cookie-header";
@@ -20,7 +26,12 @@ import {
 } from "./session-store/owner";
 import { createSessionStore, type SessionStore, type SessionStoreOptions } from "./session-store/store";
 
-export { SessionDataError, SessionDataRateLimitedError, SessionDataTooLargeError, SessionDataValidationError } from "./session-store/errors";
+export {
+  SessionDataError,
+  SessionDataRateLimitedError,
+  SessionDataTooLargeError,
+  SessionDataValidationError,
+} from "./session-store/errors";
 export { DEFAULT_MAX_BYTES } from "./session-store/store";
 
 // Small per-session state kept on the server (a cart, a form draft), for App Router code:
@@ -81,10 +92,15 @@ async function requestCookies(): Promise<RequestCookies> {
  * another Domain or Path) are told apart by their data: a planted id is emptied by the visitor's first write, so
  * the one that still has data is the browser's current id. When both have data, neither is used.
  */
-async function readAnonymousToken({ jar, sent, cookie }: RequestCookies): Promise<{ token: string; setNow: boolean } | null> {
+async function readAnonymousToken({
+  jar,
+  sent,
+  cookie,
+}: RequestCookies): Promise<{ token: string; setNow: boolean } | null> {
   const sentValues = cookieValues(sent, cookie.name);
   const current = jar.get(cookie.name)?.value;
-  if (current !== undefined && !sentValues.includes(current)) return looksLikeAnonymousToken(current) ? { token: current, setNow: true } : null;
+  if (current !== undefined && !sentValues.includes(current))
+    return looksLikeAnonymousToken(current) ? { token: current, setNow: true } : null;
   const candidates = [...new Set(sentValues.filter(looksLikeAnonymousToken))];
   if (candidates.length <= 1) return candidates.length ? { token: candidates[0], setNow: false } : null;
   const withData = await ownersWithData(getDb(), candidates.map(anonymousOwner));
@@ -137,14 +153,21 @@ async function anonymousWriter(request: RequestCookies): Promise<SessionDataOwne
   const from = current ? anonymousOwner(current.token) : null;
   const moved = from ? await moveAnonymousData(db, from, fresh) : "nothing";
   if (moved === "busy") {
-    throw new SessionDataError("conflict", "This data was just changed in another tab. Nothing was saved; reload the page and try again.");
+    throw new SessionDataError(
+      "conflict",
+      "This data was just changed in another tab. Nothing was saved; reload the page and try again.",
+    );
   }
   // Nothing to carry over: this is a new anonymous id, which counts against the client address.
   let limit: AddressLimit | null = null;
   if (moved === "nothing") {
     limit = anonymousDataLimit((await currentRequestMeta()).ip, getEnv().SESSION_DATA_ADDRESS_MAX_NEW);
     const reservation = await reserveCreation(db, limit);
-    if (!reservation.ok) throw new SessionDataRateLimitedError(reservation.retryAfterSeconds, tooManyNewVisitorsMessage(reservation.retryAfterSeconds));
+    if (!reservation.ok)
+      throw new SessionDataRateLimitedError(
+        reservation.retryAfterSeconds,
+        tooManyNewVisitorsMessage(reservation.retryAfterSeconds),
+      );
   }
   const { cookie } = request;
   if (!trySetCookie(request.jar, (j) => j.set(cookie.name, token, cookie.options))) {
@@ -169,7 +192,11 @@ async function writingOwner<T>(store: SessionStore<T>): Promise<SessionDataOwner
 }
 
 /** Declares a named piece of session data with its schema; call at module level and export the result. */
-export function defineSessionData<T extends object>(name: string, schema: z.ZodType<T>, options: SessionStoreOptions<T>): SessionData<T> {
+export function defineSessionData<T extends object>(
+  name: string,
+  schema: z.ZodType<T>,
+  options: SessionStoreOptions<T>,
+): SessionData<T> {
   const store = createSessionStore(name, schema, options);
 
   async function update(compute: (current: T) => T): Promise<T> {

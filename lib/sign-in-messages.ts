@@ -6,7 +6,8 @@ export function signInErrorMessage(type: string, code: string | undefined): stri
   if (type === "CredentialsSignin" && code === "rate_limited") {
     return `Too many sign-in attempts. Please wait ${formatDuration(getEnv().AUTH_SIGNIN_LOCKOUT_SECONDS)} and try again.`;
   }
-  if (type === "CredentialsSignin" && code === "busy") return "Sign-in is busy right now. Please try again in a few seconds.";
+  if (type === "CredentialsSignin" && code === "busy")
+    return "Sign-in is busy right now. Please try again in a few seconds.";
   if (type === "CredentialsSignin") return "Invalid email or password.";
   return "Sign-in is unavailable right now. Please try again shortly.";
 }

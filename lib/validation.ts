@@ -47,7 +47,9 @@ export const nameSchema = z
   .max(NAME_MAX_LENGTH, `Name must be at most ${NAME_MAX_LENGTH} characters`)
   // PostgreSQL cannot store NUL in text (a 500 found by tests/e2e/fuzz.test.ts); no control character or
   // broken UTF-16 belongs in a display name anyway.
-  .refine((name) => !/\p{Cc}/u.test(name) && name.isWellFormed(), { message: "Name cannot contain control characters" });
+  .refine((name) => !/\p{Cc}/u.test(name) && name.isWellFormed(), {
+    message: "Name cannot contain control characters",
+  });
 
 export const registrationSchema = z.object({
   name: nameSchema,

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--skip-build] [--only=routes,signin,scale,purge]
+// npm run bench [-- --quick] [--skip-build] [--only=routes,signin,scale,purge,cookies]
 // (BENCH_PURGE_ONLY=sqlite|postgresql limits the purge phase to one database, for trying purge settings.)
 //
 // Builds the app into .next-bench, starts production servers on throwaway SQLite and PostgreSQL databases,
@@ -15,6 +15,7 @@ import { projectRoot } from "../tests/support/databases";
 import type { RunningServer } from "../tests/support/server";
 import { findOrStartPostgres, type TestPostgres } from "../tests/support/test-postgres";
 import { ratioChartSvg } from "./lib/bench/chart";
+import { benchCookieDecryption } from "./lib/bench/cookie-decryption";
 import { BenchDatabases } from "./lib/bench/databases";
 import { elapsedSeconds, log } from "./lib/bench/log";
 import { machineInfo, sourceVersion } from "./lib/bench/machine";
@@ -23,10 +24,18 @@ import { benchmarksMarkdown, printResults } from "./lib/bench/report";
 import type { BenchResults } from "./lib/bench/results";
 import { benchRoutes, startBenchServer, stopAllServers } from "./lib/bench/routes";
 import { benchScale } from "./lib/bench/scale";
-import { BENCH_DIST_DIR, benchSettings, PROVIDERS, STRATEGIES, TARGETS, type BenchSettings, type Strategy } from "./lib/bench/settings";
+import {
+  BENCH_DIST_DIR,
+  benchSettings,
+  PROVIDERS,
+  STRATEGIES,
+  TARGETS,
+  type BenchSettings,
+  type Strategy,
+} from "./lib/bench/settings";
 import { eventLoopDuringHashing, signInThroughput } from "./lib/bench/sign-in";
 
-const PHASES = ["routes", "signin", "scale", "purge"] as const;
+const PHASES = ["routes", "signin", "scale", "purge", "cookies"] as const;
 type Phase = (typeof PHASES)[number];
 
 const USAGE = `Usage: npm run bench [-- --quick] [--skip-build] [--only=${PHASES.join(",")}] [--report-only]
@@ -52,9 +61,13 @@ function options() {
   const only = values.only?.split(",").filter(Boolean) ?? [...PHASES];
   const unknown = only.filter((p) => !(PHASES as readonly string[]).includes(p));
   if (unknown.length) throw new Error(`Unknown phase(s) ${unknown.join(", ")}.\n\n${USAGE}`);
-  return { quick: !!values.quick, skipBuild: !!values["skip-build"], reportOnly: !!values["report-only"], phases: new Set(only as Phase[]) };
+  return {
+    quick: !!values.quick,
+    skipBuild: !!values["skip-build"],
+    reportOnly: !!values["report-only"],
+    phases: new Set(only as Phase[]),
+  };
 }
-
 
 function build(): void {
   log(`next build → ${BENCH_DIST_DIR}`);
@@ -99,7 +112,10 @@ const RESULTS_PATH = join(projectRoot, "bench", "results.json");
 function writeDocs(results: BenchResults): void {
   const { machine, settings } = results;
   const subtitle = `${settings.mode} run, ${results.generatedAt.slice(0, 10)}, ${machine.cpuCount} × ${machine.cpuModel}, Node.js ${machine.node}, autocannon ${settings.connections} connections`;
-  writeFileSync(join(projectRoot, "docs", "benchmarks.svg"), ratioChartSvg(results.servers, results.targets.ratio, subtitle));
+  writeFileSync(
+    join(projectRoot, "docs", "benchmarks.svg"),
+    ratioChartSvg(results.servers, results.targets.ratio, subtitle),
+  );
   writeFileSync(join(projectRoot, "docs", "benchmarks.md"), benchmarksMarkdown(results));
 }
 
@@ -123,11 +139,15 @@ async function main() {
       phaseSeconds[phase] = (phaseSeconds[phase] ?? 0) + (performance.now() - t0) / 1000;
     }
   };
-  log(`${settings.mode} run on ${machine.cpuCount} × ${machine.cpuModel}, load average ${machine.loadAverage.join(" / ")}`);
+  log(
+    `${settings.mode} run on ${machine.cpuCount} × ${machine.cpuModel}, load average ${machine.loadAverage.join(" / ")}`,
+  );
 
-  if (skipBuild) {
-    if (!existsSync(join(projectRoot, BENCH_DIST_DIR, "BUILD_ID"))) throw new Error(`--skip-build: no build in ${BENCH_DIST_DIR}; run without it once.`);
-  } else {
+  const needsBuild = [...phases].some((phase) => phase !== "cookies"); // the cookies phase runs in-process
+  if (needsBuild && skipBuild) {
+    if (!existsSync(join(projectRoot, BENCH_DIST_DIR, "BUILD_ID")))
+      throw new Error(`--skip-build: no build in ${BENCH_DIST_DIR}; run without it once.`);
+  } else if (needsBuild) {
     await timed("build", build);
   }
 
@@ -146,6 +166,12 @@ async function main() {
     purge: [],
     problems: [],
   };
+  if (phases.has("cookies")) {
+    log(
+      `cookies: ${settings.cookieDecryptions.toLocaleString("en-US")} JWT cookie decryptions: steady, distinct and tampered`,
+    );
+    results.cookieDecryption = await timed("cookies", () => benchCookieDecryption(settings.cookieDecryptions));
+  }
   const databases = new BenchDatabases();
   let postgres: TestPostgres | undefined;
   // Interrupted (Ctrl-C, kill): stop the servers and drop the throwaway databases before leaving.
@@ -158,7 +184,8 @@ async function main() {
         .finally(() => process.exit(130));
     });
   }
-  const purgesPostgres = phases.has("purge") && (!process.env.BENCH_PURGE_ONLY || process.env.BENCH_PURGE_ONLY === "postgresql");
+  const purgesPostgres =
+    phases.has("purge") && (!process.env.BENCH_PURGE_ONLY || process.env.BENCH_PURGE_ONLY === "postgresql");
   if (phases.has("routes") || phases.has("scale") || purgesPostgres) {
     // The same server search as `npm test`; the bench databases are created on it (tests/support/databases.ts).
     postgres = await findOrStartPostgres({ forBenchmark: true });
@@ -176,7 +203,11 @@ async function main() {
             if (phases.has("signin") && provider === "sqlite" && strategy === "database") {
               log(`sign-in: sign-ins per second (${provider} / ${strategy})`);
               results.signIn.throughput = await timed("signin", () =>
-                signInThroughput(server, { cost: settings.bcryptCost, signIns: settings.signIn.signIns, connections: settings.signIn.loadConnections }),
+                signInThroughput(server, {
+                  cost: settings.bcryptCost,
+                  signIns: settings.signIn.signIns,
+                  connections: settings.signIn.loadConnections,
+                }),
               );
             }
           }),
@@ -188,7 +219,11 @@ async function main() {
         log("sign-in: sign-ins per second (sqlite / database)");
         results.signIn.throughput = await timed("signin", () =>
           withServer(databases, { provider: "sqlite", strategy: "database" }, settings, (server) =>
-            signInThroughput(server, { cost: settings.bcryptCost, signIns: settings.signIn.signIns, connections: settings.signIn.loadConnections }),
+            signInThroughput(server, {
+              cost: settings.bcryptCost,
+              signIns: settings.signIn.signIns,
+              connections: settings.signIn.loadConnections,
+            }),
           ),
         );
       }
@@ -198,10 +233,14 @@ async function main() {
       );
     }
     for (const provider of phases.has("scale") ? PROVIDERS : []) {
-      log(`scale: ${provider}, ${settings.scale.small.toLocaleString("en-US")} → ${settings.scale.large.toLocaleString("en-US")} sessions`);
+      log(
+        `scale: ${provider}, ${settings.scale.small.toLocaleString("en-US")} → ${settings.scale.large.toLocaleString("en-US")} sessions`,
+      );
       results.scale.push(await timed("scale", () => benchScale(databases, provider, settings)));
     }
-    for (const provider of phases.has("purge") ? PROVIDERS.filter((p) => !process.env.BENCH_PURGE_ONLY || p === process.env.BENCH_PURGE_ONLY) : []) {
+    for (const provider of phases.has("purge")
+      ? PROVIDERS.filter((p) => !process.env.BENCH_PURGE_ONLY || p === process.env.BENCH_PURGE_ONLY)
+      : []) {
       log(`purge: ${provider}, ${settings.purge.rows.toLocaleString("en-US")} expired sessions`);
       results.purge.push(await timed("purge", () => benchPurge(databases, provider, settings)));
     }
@@ -227,7 +266,9 @@ async function main() {
     log("wrote bench/results.json, docs/benchmarks.md, docs/benchmarks.svg");
   }
   if (results.problems.length) {
-    console.error(`\nThe run had problems, so its numbers are not trustworthy:\n${results.problems.map((p) => `  - ${p}`).join("\n")}`);
+    console.error(
+      `\nThe run had problems, so its numbers are not trustworthy:\n${results.problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
     process.exitCode = 1;
   }
 }

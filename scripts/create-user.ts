@@ -24,12 +24,21 @@ const nameSchema = z.string().trim().max(NAME_MAX_LENGTH, `Name must be at most 
 
 runScript(async () => {
   const argv = process.argv.slice(2);
-  if (argv.some((arg) => arg === "--password" || arg.startsWith("--password=") || arg === "-p")) throw new ScriptError(PASSWORD_FLAG_REFUSED);
+  if (argv.some((arg) => arg === "--password" || arg.startsWith("--password=") || arg === "-p"))
+    throw new ScriptError(PASSWORD_FLAG_REFUSED);
   // Read before .env is loaded: a password must be given for this run, not picked up from a file.
   const passwordFromEnv = process.env.USER_PASSWORD || undefined;
 
   const { values } = parseCliArgs(
-    { args: argv, options: { email: { type: "string" }, name: { type: "string" }, role: { type: "string" }, help: { type: "boolean", short: "h" } } },
+    {
+      args: argv,
+      options: {
+        email: { type: "string" },
+        name: { type: "string" },
+        role: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    },
     USAGE,
   );
   if (values.help) {
@@ -41,7 +50,9 @@ runScript(async () => {
   const name = values.name === undefined ? null : valid(nameSchema, values.name, "--name") || null;
   const role = values.role ?? DEFAULT_ROLE;
   if (!passwordFromEnv && !isInteractive()) {
-    throw new ScriptError("No password: set USER_PASSWORD in the environment, or run this in a terminal to be prompted for one.");
+    throw new ScriptError(
+      "No password: set USER_PASSWORD in the environment, or run this in a terminal to be prompted for one.",
+    );
   }
 
   await loadEnvFile();
@@ -82,6 +93,7 @@ async function promptPassword(): Promise<string> {
   const password = await readHidden("Password: ");
   // Check the rules before asking again, so a too-short password is reported at once.
   valid(newPasswordSchema, password);
-  if ((await readHidden("Repeat password: ")) !== password) throw new ScriptError("The passwords do not match; nothing was changed.");
+  if ((await readHidden("Repeat password: ")) !== password)
+    throw new ScriptError("The passwords do not match; nothing was changed.");
   return password;
 }

@@ -17,7 +17,13 @@ NODE_ENV=production unless --force-production is given.`;
 
 runScript(async () => {
   const { values } = parseCliArgs(
-    { options: { yes: { type: "boolean", short: "y" }, "force-production": { type: "boolean" }, help: { type: "boolean", short: "h" } } },
+    {
+      options: {
+        yes: { type: "boolean", short: "y" },
+        "force-production": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    },
     USAGE,
   );
   if (values.help) {
@@ -28,7 +34,9 @@ runScript(async () => {
   const env = getEnv();
   const target = describeDatabase(env.DATABASE_URL);
   if (env.NODE_ENV === "production" && !values["force-production"]) {
-    throw new ScriptError(`NODE_ENV is "production": refusing to delete all data in the ${target}. Pass --force-production if you really mean it.`);
+    throw new ScriptError(
+      `NODE_ENV is "production": refusing to delete all data in the ${target}. Pass --force-production if you really mean it.`,
+    );
   }
   const seedOptions: SeedOptions = {
     cost: env.AUTH_BCRYPT_COST,
@@ -44,7 +52,10 @@ runScript(async () => {
   }
 
   if (!values.yes) {
-    if (!isInteractive()) throw new ScriptError(`This deletes all data in the ${target}. Pass --yes to confirm (there is no terminal to ask).`);
+    if (!isInteractive())
+      throw new ScriptError(
+        `This deletes all data in the ${target}. Pass --yes to confirm (there is no terminal to ask).`,
+      );
     if (!(await confirm(`Delete ALL data in the ${target} and re-apply the migrations? [y/N] `))) {
       console.log("Cancelled; nothing was changed.");
       return;

@@ -16,7 +16,11 @@ runScript(async () => {
       admin: { email: process.env.SEED_ADMIN_EMAIL, password: process.env.SEED_ADMIN_PASSWORD },
       user: { email: process.env.SEED_USER_EMAIL, password: process.env.SEED_USER_PASSWORD },
     });
-    console.log(created.length ? `Seeded roles, permissions and users: ${created.join(", ")}` : "Roles and permissions up to date; demo users already exist.");
+    console.log(
+      created.length
+        ? `Seeded roles, permissions and users: ${created.join(", ")}`
+        : "Roles and permissions up to date; demo users already exist.",
+    );
   } catch (error) {
     throw new ScriptError((error as Error).message);
   } finally {

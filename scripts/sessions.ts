@@ -7,7 +7,13 @@ import { formatTable } from "./lib/table";
 import { getEnv } from "../lib/env";
 import { getDb, type Db } from "../lib/db";
 import { emailSchema } from "../lib/validation";
-import { listActiveSessions, purgeExpiredSessions, revokeSession, revokeUserSessions, type SessionSummary } from "../lib/session-admin";
+import {
+  listActiveSessions,
+  purgeExpiredSessions,
+  revokeSession,
+  revokeUserSessions,
+  type SessionSummary,
+} from "../lib/session-admin";
 import { purgeStaleThrottles } from "../lib/auth/throttle";
 import { ADDRESS_LIMIT_WINDOW_SECONDS } from "../lib/address-limits";
 
@@ -33,7 +39,8 @@ runScript(async () => {
     return;
   }
   if (!command) throw new ScriptError(`Missing command.\n\n${USAGE}`);
-  if (!["list", "revoke", "purge-expired"].includes(command)) throw new ScriptError(`Unknown command "${command}".\n\n${USAGE}`);
+  if (!["list", "revoke", "purge-expired"].includes(command))
+    throw new ScriptError(`Unknown command "${command}".\n\n${USAGE}`);
 
   await loadEnvFile();
   const env = getEnv();
@@ -47,8 +54,10 @@ runScript(async () => {
     } else if (command === "revoke") {
       await revoke(db, rest, values.user, env.AUTH_JWT_RECHECK_SECONDS);
     } else {
-      if (rest.length || values.user !== undefined) throw new ScriptError(`"purge-expired" takes only --batch-size and --pause-ms.\n\n${USAGE}`);
-      const batchSize = values["batch-size"] === undefined ? undefined : wholeNumber("--batch-size", values["batch-size"], 1);
+      if (rest.length || values.user !== undefined)
+        throw new ScriptError(`"purge-expired" takes only --batch-size and --pause-ms.\n\n${USAGE}`);
+      const batchSize =
+        values["batch-size"] === undefined ? undefined : wholeNumber("--batch-size", values["batch-size"], 1);
       const pauseMs = values["pause-ms"] === undefined ? undefined : wholeNumber("--pause-ms", values["pause-ms"], 0);
       const purged = await purgeExpiredSessions(db, { ...lifetime, batchSize, pauseMs });
       // The per-address creation limits count per hour: their counters must outlive a shorter sign-in window.
@@ -87,7 +96,9 @@ async function revoke(db: Db, ids: string[], email: string | undefined, recheckS
   if (ids.length !== 1) throw new ScriptError(`"revoke" needs exactly one session id (or --user <email>).\n\n${USAGE}`);
   const kind = await revokeSession(db, ids[0]);
   if (!kind) throw new ScriptError(`No session with id ${ids[0]} (see \`npm run sessions -- list\`).`);
-  console.log(`Revoked ${kind === "jwt" ? "JWT" : "database"} session ${ids[0]}.${kind === "jwt" ? jwtNote(recheckSeconds) : ""}`);
+  console.log(
+    `Revoked ${kind === "jwt" ? "JWT" : "database"} session ${ids[0]}.${kind === "jwt" ? jwtNote(recheckSeconds) : ""}`,
+  );
 }
 
 // A JWT cookie stays valid until the app next re-checks its session record.
@@ -96,7 +107,9 @@ const jwtNote = (seconds: number) => ` JWT sessions end at their next check, wit
 function wholeNumber(flag: string, value: string, min: 0 | 1): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || !Number.isInteger(n) || n < min) {
-    throw new ScriptError(`${flag} must be ${min ? "a positive integer" : "a whole number (0 or more)"}, got "${value}".`);
+    throw new ScriptError(
+      `${flag} must be ${min ? "a positive integer" : "a whole number (0 or more)"}, got "${value}".`,
+    );
   }
   return n;
 }

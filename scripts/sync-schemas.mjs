@@ -9,8 +9,7 @@ const sourcePath = join(root, "prisma/schema.prisma");
 const targetPath = join(root, "prisma/postgresql/schema.prisma");
 
 export function postgresSchemaFrom(source) {
-  const header =
-    "// GENERATED from prisma/schema.prisma by scripts/sync-schemas.mjs. Do not edit by hand.\n";
+  const header = "// GENERATED from prisma/schema.prisma by scripts/sync-schemas.mjs. Do not edit by hand.\n";
   const body = source
     .replace(/^\/\/ The single source of truth[\s\S]*?\n\n/m, "")
     .replace('output   = "../lib/generated/sqlite"', 'output   = "../../lib/generated/postgresql"')

@@ -11,7 +11,9 @@ export default async function AccountPage() {
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h1 className="text-2xl font-bold tracking-tight">Your account</h1>
-        <Link href="/account/sessions" className="text-sm font-medium text-indigo-600 hover:underline">Manage your sessions →</Link>
+        <Link href="/account/sessions" className="text-sm font-medium text-indigo-600 hover:underline">
+          Manage your sessions →
+        </Link>
       </div>
       <Card title="Profile">
         <dl className="space-y-3">

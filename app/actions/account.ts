@@ -30,7 +30,11 @@ export async function changePasswordAction(_prev: FormState, formData: FormData)
       keepSessionId: await getCurrentSessionId(),
       cost: env.AUTH_BCRYPT_COST,
     },
-    { max: env.AUTH_SIGNIN_MAX_FAILURES, windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS, lockoutSeconds: env.AUTH_SIGNIN_LOCKOUT_SECONDS },
+    {
+      max: env.AUTH_SIGNIN_MAX_FAILURES,
+      windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS,
+      lockoutSeconds: env.AUTH_SIGNIN_LOCKOUT_SECONDS,
+    },
   );
   if (result.status === "error") return result;
   revalidatePath("/account/sessions");

@@ -38,7 +38,11 @@ export async function loginAction(_prev: FormState, formData: FormData): Promise
 
 export async function registerAction(_prev: FormState, formData: FormData): Promise<FormState> {
   if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
-  const input = { name: field(formData, "name"), email: field(formData, "email"), password: field(formData, "password") };
+  const input = {
+    name: field(formData, "name"),
+    email: field(formData, "email"),
+    password: field(formData, "password"),
+  };
   const env = getEnv();
   const addressLimit = registrationLimit((await currentRequestMeta()).ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS);
   const result = await registerUser(getDb(), input, env.AUTH_BCRYPT_COST, addressLimit);

@@ -1,4 +1,10 @@
-import { revokeSessionAction, revokeUserSessionsAction, setUserActiveAction, setUserRoleAction, unlockUserAction } from "@/app/actions/admin";
+import {
+  revokeSessionAction,
+  revokeUserSessionsAction,
+  setUserActiveAction,
+  setUserRoleAction,
+  unlockUserAction,
+} from "@/app/actions/admin";
 import { SessionTable } from "@/components/session-table";
 import { Badge, Card } from "@/components/ui";
 
@@ -12,7 +18,8 @@ import { listUsers } from "@/lib/users";
 
 export const metadata = { title: "Admin · Auth Starter" };
 
-const smallButton = "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50";
+const smallButton =
+  "rounded-md border border-slate-300 bg-white px-2 py-1 text-xs font-medium text-slate-700 hover:bg-slate-50";
 
 export default async function AdminPage() {
   const { user: me } = await requirePermission(PERMISSIONS.usersRead);
@@ -23,7 +30,9 @@ export default async function AdminPage() {
   const [users, roles, sessions, currentId] = await Promise.all([
     listUsers(db),
     db.role.findMany({ select: { name: true }, orderBy: { name: "asc" } }),
-    canReadSessions ? listActiveSessions(db, { absoluteMaxAgeSeconds: getEnv().AUTH_SESSION_ABSOLUTE_MAX_AGE }) : Promise.resolve([]),
+    canReadSessions
+      ? listActiveSessions(db, { absoluteMaxAgeSeconds: getEnv().AUTH_SESSION_ABSOLUTE_MAX_AGE })
+      : Promise.resolve([]),
     getCurrentSessionId(),
   ]);
   const locked = await lockedAccounts(db, users);
@@ -56,10 +65,21 @@ export default async function AdminPage() {
                     {canWrite && u.id !== me.id ? (
                       <form action={setUserRoleAction} className="flex items-center gap-1">
                         <input type="hidden" name="userId" value={u.id} />
-                        <select name="role" defaultValue={u.roleName} aria-label={`Role of ${u.email}`} className="rounded-md border border-slate-300 px-1.5 py-1 text-xs">
-                          {roles.map((r) => <option key={r.name} value={r.name}>{r.name}</option>)}
+                        <select
+                          name="role"
+                          defaultValue={u.roleName}
+                          aria-label={`Role of ${u.email}`}
+                          className="rounded-md border border-slate-300 px-1.5 py-1 text-xs"
+                        >
+                          {roles.map((r) => (
+                            <option key={r.name} value={r.name}>
+                              {r.name}
+                            </option>
+                          ))}
                         </select>
-                        <button type="submit" className={smallButton}>Save</button>
+                        <button type="submit" className={smallButton}>
+                          Save
+                        </button>
                       </form>
                     ) : (
                       <Badge tone={u.roleName === "admin" ? "amber" : "slate"}>{u.roleName}</Badge>
@@ -79,20 +99,26 @@ export default async function AdminPage() {
                     {canRevoke ? (
                       <form action={revokeUserSessionsAction}>
                         <input type="hidden" name="userId" value={u.id} />
-                        <button type="submit" className={smallButton}>End sessions</button>
+                        <button type="submit" className={smallButton}>
+                          End sessions
+                        </button>
                       </form>
                     ) : null}
                     {canWrite && locked.has(u.id) ? (
                       <form action={unlockUserAction}>
                         <input type="hidden" name="userId" value={u.id} />
-                        <button type="submit" className={smallButton}>Unlock</button>
+                        <button type="submit" className={smallButton}>
+                          Unlock
+                        </button>
                       </form>
                     ) : null}
                     {canWrite && u.id !== me.id ? (
                       <form action={setUserActiveAction}>
                         <input type="hidden" name="userId" value={u.id} />
                         <input type="hidden" name="active" value={u.active ? "false" : "true"} />
-                        <button type="submit" className={smallButton}>{u.active ? "Disable" : "Enable"}</button>
+                        <button type="submit" className={smallButton}>
+                          {u.active ? "Disable" : "Enable"}
+                        </button>
                       </form>
                     ) : null}
                   </td>
@@ -114,7 +140,9 @@ export default async function AdminPage() {
                 canRevoke ? (
                   <form action={revokeSessionAction}>
                     <input type="hidden" name="sessionId" value={s.id} />
-                    <button type="submit" className="text-sm font-medium text-rose-600 hover:underline">End</button>
+                    <button type="submit" className="text-sm font-medium text-rose-600 hover:underline">
+                      End
+                    </button>
                   </form>
                 ) : null
               }

@@ -9,7 +9,13 @@ type CartAction = (prev: CartActionState, formData: FormData) => Promise<CartAct
 function Submit({ label, title, className }: { label: string; title?: string; className: string }) {
   const { pending } = useFormStatus();
   return (
-    <button type="submit" disabled={pending} aria-busy={pending} title={title} className={`${className} disabled:cursor-wait disabled:opacity-60`}>
+    <button
+      type="submit"
+      disabled={pending}
+      aria-busy={pending}
+      title={title}
+      className={`${className} disabled:cursor-wait disabled:opacity-60`}
+    >
       {label}
     </button>
   );

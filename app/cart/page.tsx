@@ -18,11 +18,17 @@ export default async function CartPage() {
         <h1 className="text-2xl font-bold tracking-tight">Cart</h1>
         <p className="max-w-2xl text-sm text-slate-600">
           Server-side session data: the cart lives in the database, attached to{" "}
-          {session ? "your session, and is deleted when the session ends" : "this browser (an anonymous cookie) until you sign in"}.
+          {session
+            ? "your session, and is deleted when the session ends"
+            : "this browser (an anonymous cookie) until you sign in"}
+          .
           {session ? null : (
             <>
               {" "}
-              <Link href="/login?callbackUrl=/cart" className="font-medium text-indigo-600 hover:underline">Sign in</Link> and it comes with you.
+              <Link href="/login?callbackUrl=/cart" className="font-medium text-indigo-600 hover:underline">
+                Sign in
+              </Link>{" "}
+              and it comes with you.
             </>
           )}
         </p>
@@ -39,30 +45,66 @@ export default async function CartPage() {
                     {product.description} · {formatPrice(product.priceCents)}
                   </p>
                 </div>
-                <CartButton action={addToCart} fields={{ productId: product.id }} label="Add to cart" variant="primary" testId={`add-${product.id}`} />
+                <CartButton
+                  action={addToCart}
+                  fields={{ productId: product.id }}
+                  label="Add to cart"
+                  variant="primary"
+                  testId={`add-${product.id}`}
+                />
               </li>
             ))}
           </ul>
         </Card>
 
-        <Card title={<span className="flex items-center gap-2">Your cart <Badge tone="indigo">{session ? "session" : "anonymous"}</Badge></span>}>
+        <Card
+          title={
+            <span className="flex items-center gap-2">
+              Your cart <Badge tone="indigo">{session ? "session" : "anonymous"}</Badge>
+            </span>
+          }
+        >
           {lines.length === 0 ? (
-            <p className="text-sm text-slate-500" data-testid="cart-empty">Your cart is empty.</p>
+            <p className="text-sm text-slate-500" data-testid="cart-empty">
+              Your cart is empty.
+            </p>
           ) : (
             <div className="space-y-4">
               <ul className="divide-y divide-slate-100" data-testid="cart-lines">
                 {lines.map(({ product, quantity, totalCents }) => (
-                  <li key={product.id} className="flex items-center justify-between gap-3 py-2" data-testid={`cart-line-${product.id}`}>
+                  <li
+                    key={product.id}
+                    className="flex items-center justify-between gap-3 py-2"
+                    data-testid={`cart-line-${product.id}`}
+                  >
                     <div>
                       <p className="text-sm font-medium text-slate-900">{product.name}</p>
                       <p className="text-xs text-slate-500">
-                        <span data-testid={`cart-qty-${product.id}`}>{quantity}</span> × {formatPrice(product.priceCents)} = {formatPrice(totalCents)}
+                        <span data-testid={`cart-qty-${product.id}`}>{quantity}</span> ×{" "}
+                        {formatPrice(product.priceCents)} = {formatPrice(totalCents)}
                       </p>
                     </div>
                     <div className="flex items-start gap-1">
-                      <CartButton action={changeQuantity} fields={{ productId: product.id, delta: "-1" }} label="−" title="One less" testId={`less-${product.id}`} />
-                      <CartButton action={changeQuantity} fields={{ productId: product.id, delta: "1" }} label="+" title="One more" testId={`more-${product.id}`} />
-                      <CartButton action={removeFromCart} fields={{ productId: product.id }} label="Remove" testId={`remove-${product.id}`} />
+                      <CartButton
+                        action={changeQuantity}
+                        fields={{ productId: product.id, delta: "-1" }}
+                        label="−"
+                        title="One less"
+                        testId={`less-${product.id}`}
+                      />
+                      <CartButton
+                        action={changeQuantity}
+                        fields={{ productId: product.id, delta: "1" }}
+                        label="+"
+                        title="One more"
+                        testId={`more-${product.id}`}
+                      />
+                      <CartButton
+                        action={removeFromCart}
+                        fields={{ productId: product.id }}
+                        label="Remove"
+                        testId={`remove-${product.id}`}
+                      />
                     </div>
                   </li>
                 ))}

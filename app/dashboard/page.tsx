@@ -27,7 +27,11 @@ export default async function DashboardPage() {
             value={
               user.permissions.length ? (
                 <span className="flex flex-wrap gap-1.5">
-                  {user.permissions.map((p) => <Badge key={p} tone="indigo">{p}</Badge>)}
+                  {user.permissions.map((p) => (
+                    <Badge key={p} tone="indigo">
+                      {p}
+                    </Badge>
+                  ))}
                 </span>
               ) : (
                 <span className="text-slate-500">none</span>

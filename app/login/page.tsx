@@ -8,7 +8,11 @@ import { LoginForm } from "./login-form";
 
 export const metadata = { title: "Sign in · Auth Starter" };
 
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string; error?: string; code?: string }> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string; error?: string; code?: string }>;
+}) {
   const { callbackUrl, error, code } = await searchParams;
   const target = safeCallbackPath(callbackUrl);
   if (await verifySession()) redirect(target);
@@ -25,7 +29,10 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       </Card>
       <p className="text-center text-sm text-slate-600">
         No account yet?{" "}
-        <Link href={`/register?callbackUrl=${encodeURIComponent(target)}`} className="font-medium text-indigo-600 hover:underline">
+        <Link
+          href={`/register?callbackUrl=${encodeURIComponent(target)}`}
+          className="font-medium text-indigo-600 hover:underline"
+        >
           Create one
         </Link>
       </p>

@@ -35,7 +35,10 @@ export async function saveStep1(_prev: FormState, formData: FormData): Promise<F
   const values = { name: text(formData, "name").slice(0, 200), company: text(formData, "company").slice(0, 200) };
   const parsed = step1Schema.safeParse(values);
   if (!parsed.success) return { status: "error", fieldErrors: fieldErrors(parsed.error), values };
-  const failed = await save(() => onboardingData.update((draft) => ({ ...draft, step1: parsed.data, completedAt: undefined })), values);
+  const failed = await save(
+    () => onboardingData.update((draft) => ({ ...draft, step1: parsed.data, completedAt: undefined })),
+    values,
+  );
   if (failed) return failed;
   redirect("/onboarding/step-2");
 }
@@ -46,7 +49,10 @@ export async function saveStep2(_prev: FormState, formData: FormData): Promise<F
   const parsed = step2Schema.safeParse(values);
   if (!parsed.success) return { status: "error", fieldErrors: fieldErrors(parsed.error), values };
   if (!(await onboardingData.get()).step1) redirect("/onboarding/step-1");
-  const failed = await save(() => onboardingData.set({ step2: parsed.data, completedAt: new Date().toISOString() }), values);
+  const failed = await save(
+    () => onboardingData.set({ step2: parsed.data, completedAt: new Date().toISOString() }),
+    values,
+  );
   if (failed) return failed;
   redirect("/onboarding/done");
 }

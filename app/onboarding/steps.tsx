@@ -8,8 +8,8 @@ export function OnboardingFrame({ step, children }: { step: 1 | 2 | 3; children:
       <div className="space-y-2">
         <h1 className="text-2xl font-bold tracking-tight">Onboarding</h1>
         <p className="text-sm text-slate-600">
-          A two-step form whose draft is kept on the server as session data: leave, reload or sign in between the
-          steps and it is still there.
+          A two-step form whose draft is kept on the server as session data: leave, reload or sign in between the steps
+          and it is still there.
         </p>
         <ol className="flex gap-2 text-xs font-medium">
           {labels.map((label, index) => (

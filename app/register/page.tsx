@@ -18,7 +18,9 @@ export default async function RegisterPage({ searchParams }: { searchParams: Pro
       </Card>
       <p className="text-center text-sm text-slate-600">
         Already registered?{" "}
-        <Link href="/login" className="font-medium text-indigo-600 hover:underline">Sign in</Link>
+        <Link href="/login" className="font-medium text-indigo-600 hover:underline">
+          Sign in
+        </Link>
       </p>
     </div>
   );

@@ -12,9 +12,27 @@ export function RegisterForm({ callbackUrl }: { callbackUrl: string }) {
     <form action={action} className="flex flex-col gap-4" noValidate>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
       <FormMessage message={state.message} />
-      <TextInput name="name" label="Name" autoComplete="name" defaultValue={state.values?.name} errors={state.fieldErrors?.name} />
-      <TextInput name="email" label="Email" type="email" autoComplete="email" defaultValue={state.values?.email} errors={state.fieldErrors?.email} />
-      <NewPasswordField name="password" label="Password" errors={state.fieldErrors?.password} personal={{ emailField: "email", nameField: "name" }} />
+      <TextInput
+        name="name"
+        label="Name"
+        autoComplete="name"
+        defaultValue={state.values?.name}
+        errors={state.fieldErrors?.name}
+      />
+      <TextInput
+        name="email"
+        label="Email"
+        type="email"
+        autoComplete="email"
+        defaultValue={state.values?.email}
+        errors={state.fieldErrors?.email}
+      />
+      <NewPasswordField
+        name="password"
+        label="Password"
+        errors={state.fieldErrors?.password}
+        personal={{ emailField: "email", nameField: "name" }}
+      />
       <SubmitButton pendingText="Creating account…">Create account</SubmitButton>
     </form>
   );

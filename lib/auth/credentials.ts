@@ -2,7 +2,14 @@ import { CredentialsSignin } from "next-auth";
 import { clientIp } from "../client-ip";
 import type { Db } from "../db";
 import type { Env } from "../env";
-import { bcryptCost, dummyHash, hashPassword, PasswordPoolBusyError, passwordPoolSaturated, verifyPasswordAtCost } from "../password";
+import {
+  bcryptCost,
+  dummyHash,
+  hashPassword,
+  PasswordPoolBusyError,
+  passwordPoolSaturated,
+  verifyPasswordAtCost,
+} from "../password";
 import { credentialsSchema } from "../validation";
 import { deviceTokenFromRequest, rememberDevice, verifyDeviceToken } from "./device-cookie";
 import { clearAttempts, refundAttempt, reserveAttempt, throttleKeys, type Limit } from "./throttle";
@@ -32,7 +39,10 @@ type CredentialsEnv = Pick<
 >;
 
 /** Hands the signed-in browser a new device cookie (tests pass their own to see what would be set). */
-export type RememberDevice = (settings: { secret: string | undefined; authUrl: string | undefined }, email: string) => Promise<void>;
+export type RememberDevice = (
+  settings: { secret: string | undefined; authUrl: string | undefined },
+  email: string,
+) => Promise<void>;
 
 /**
  * The limits one sign-in attempt counts against. From a browser holding this account's device cookie: that
@@ -47,9 +57,15 @@ function signInLimits(env: CredentialsEnv, email: string, request: Request | und
   }
   const account: Limit = { key: throttleKeys.account(email), max: env.AUTH_SIGNIN_MAX_FAILURES, ...timing };
   const ip = clientIp(request?.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS);
-  const address: Limit | null = ip ? { key: throttleKeys.address(ip), max: env.AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS, ...timing } : null;
+  const address: Limit | null = ip
+    ? { key: throttleKeys.address(ip), max: env.AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS, ...timing }
+    : null;
   // A success starts the account afresh and does not count against the address.
-  return { all: address ? [account, address] : [account], clearOnSuccess: [account.key], refundOnSuccess: address ? [address.key] : [] };
+  return {
+    all: address ? [account, address] : [account],
+    clearOnSuccess: [account.key],
+    refundOnSuccess: address ? [address.key] : [],
+  };
 }
 
 /**
@@ -82,7 +98,10 @@ export async function authorizeCredentials(
     valid = await verifyPasswordAtCost(password, user?.passwordHash || (await dummyHash(cost)), cost);
   } catch (error) {
     if (!(error instanceof PasswordPoolBusyError)) throw error;
-    await refundAttempt(db, limits.all.map((limit) => limit.key)); // nothing was checked
+    await refundAttempt(
+      db,
+      limits.all.map((limit) => limit.key),
+    ); // nothing was checked
     throw new SignInBusy();
   }
   if (!user || !user.passwordHash || !valid || !user.active) return null; // the reserved attempt stays counted
@@ -93,7 +112,9 @@ export async function authorizeCredentials(
   if (bcryptCost(user.passwordHash) !== cost) {
     // The configured cost changed since this hash was made: upgrade it while we know the password (or at a
     // later sign-in, when the hashing queue is full now).
-    const upgraded = await hashPassword(password, cost).catch((error) => (error instanceof PasswordPoolBusyError ? null : Promise.reject(error)));
+    const upgraded = await hashPassword(password, cost).catch((error) =>
+      error instanceof PasswordPoolBusyError ? null : Promise.reject(error),
+    );
     if (upgraded) await db.user.update({ where: { id: user.id }, data: { passwordHash: upgraded } });
   }
   return { id: user.id, email: user.email, name: user.name };

@@ -49,10 +49,16 @@ export function issueDeviceToken(secret: string | undefined, email: string, now 
 }
 
 /** The device's nonce when `value` is a device cookie this app issued for `email` and it has not expired. */
-export function verifyDeviceToken(secret: string | undefined, email: string, value: string | null | undefined, now = Date.now()): string | null {
+export function verifyDeviceToken(
+  secret: string | undefined,
+  email: string,
+  value: string | null | undefined,
+  now = Date.now(),
+): string | null {
   if (!secret || !value || value.length > 200) return null;
   const [nonce, issued, signed, extra] = value.split(".");
-  if (extra !== undefined || !nonce || !NONCE_SHAPE.test(nonce) || !/^\d{1,12}$/.test(issued ?? "") || !signed) return null;
+  if (extra !== undefined || !nonce || !NONCE_SHAPE.test(nonce) || !/^\d{1,12}$/.test(issued ?? "") || !signed)
+    return null;
   const issuedAt = Number(issued);
   if (issuedAt * 1000 > now + 60_000 || (issuedAt + DEVICE_COOKIE_MAX_AGE_SECONDS) * 1000 <= now) return null;
   const expected = signature(secret, email, nonce, issuedAt);
@@ -64,7 +70,10 @@ export function verifyDeviceToken(secret: string | undefined, email: string, val
  * The device cookie a request carries, read from the raw Cookie header. Sent twice (one of them planted), it
  * counts as absent: the attempt then falls into the untrusted bucket, which is never worse than no cookie.
  */
-export function deviceTokenFromRequest(request: Request | undefined, settings: Pick<Settings, "authUrl">): string | null {
+export function deviceTokenFromRequest(
+  request: Request | undefined,
+  settings: Pick<Settings, "authUrl">,
+): string | null {
   const header = request?.headers.get("cookie");
   if (!header) return null;
   const values = cookieValues(header, deviceCookie(settings.authUrl).name);

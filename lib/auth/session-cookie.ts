@@ -12,7 +12,10 @@ export const SESSION_COOKIE_NAMES = [HOST_SESSION_COOKIE, SECURE_SESSION_COOKIE,
 export function sessionCookieConfig(authUrl: string | undefined) {
   if (!authUrl?.startsWith("https://")) return undefined; // Auth.js defaults (HttpOnly, SameSite=Lax, Path=/)
   return {
-    sessionToken: { name: HOST_SESSION_COOKIE, options: { httpOnly: true, sameSite: "lax" as const, path: "/", secure: true } },
+    sessionToken: {
+      name: HOST_SESSION_COOKIE,
+      options: { httpOnly: true, sameSite: "lax" as const, path: "/", secure: true },
+    },
   };
 }
 
@@ -58,7 +61,8 @@ export function forwardedProtoIsHttps(forwardedProto: string | null | undefined)
   const routeHandler = forwardedProto.includes("https");
   let serverCode: boolean | null;
   try {
-    serverCode = new URL(`${forwardedProto.endsWith(":") ? forwardedProto : `${forwardedProto}:`}//host`).protocol === "https:";
+    serverCode =
+      new URL(`${forwardedProto.endsWith(":") ? forwardedProto : `${forwardedProto}:`}//host`).protocol === "https:";
   } catch {
     serverCode = null; // Auth.js's server-side calls throw on this header
   }
@@ -103,7 +107,10 @@ export function sessionCookieName({ authUrl, nextAuthUrl, forwardedProto }: Sess
  * once and non-empty. A name sent twice (Auth.js reads the first, Next.js the last), a chunk sent twice, a gap or
  * a stray name with the same beginning means someone else set a cookie too: signed out, never a guess.
  */
-export function readExactSessionCookie(cookieHeader: string | null | undefined, name: string): { name: string; value: string } | null {
+export function readExactSessionCookie(
+  cookieHeader: string | null | undefined,
+  name: string,
+): { name: string; value: string } | null {
   const sent = cookiePairs(cookieHeader).filter((pair) => pair.name.startsWith(name));
   if (sent.length === 0) return null;
   const values = new Map(sent.map((pair) => [pair.name, pair.value]));

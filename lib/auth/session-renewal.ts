@@ -15,7 +15,11 @@ import { createJwtDecrypter } from "./jwt-decrypter";
 
 type RenewalEnv = Pick<
   Env,
-  "AUTH_SECRET" | "AUTH_SESSION_STRATEGY" | "AUTH_SESSION_MAX_AGE" | "AUTH_SESSION_UPDATE_AGE" | "AUTH_SESSION_ABSOLUTE_MAX_AGE"
+  | "AUTH_SECRET"
+  | "AUTH_SESSION_STRATEGY"
+  | "AUTH_SESSION_MAX_AGE"
+  | "AUTH_SESSION_UPDATE_AGE"
+  | "AUTH_SESSION_ABSOLUTE_MAX_AGE"
 >;
 
 export type RenewedCookie = { name: string; value: string; maxAge: number };
@@ -43,15 +47,24 @@ function acceptedRecently(value: string, withinSeconds: number): boolean {
 
 /** Set-Cookie options for a renewed session cookie: the ones Auth.js gives it. */
 export function renewedCookieOptions(renewed: RenewedCookie) {
-  return { httpOnly: true, sameSite: "lax" as const, path: "/", secure: renewed.name.startsWith("__"), maxAge: renewed.maxAge };
+  return {
+    httpOnly: true,
+    sameSite: "lax" as const,
+    path: "/",
+    secure: renewed.name.startsWith("__"),
+    maxAge: renewed.maxAge,
+  };
 }
 
-export function createSessionRenewer(env: RenewalEnv): (cookie: { name: string; value: string } | null) => Promise<RenewedCookie | null> {
+export function createSessionRenewer(
+  env: RenewalEnv,
+): (cookie: { name: string; value: string } | null) => Promise<RenewedCookie | null> {
   if (env.AUTH_SESSION_STRATEGY === "database") {
     // The token carries no issue time: remember when this instance last renewed each one (bounded, oldest first).
     const renewedAt = new Map<string, number>();
     return async (cookie) => {
-      if (!cookie || !looksLikeSessionToken(cookie.value) || !acceptedRecently(cookie.value, env.AUTH_SESSION_MAX_AGE)) return null;
+      if (!cookie || !looksLikeSessionToken(cookie.value) || !acceptedRecently(cookie.value, env.AUTH_SESSION_MAX_AGE))
+        return null;
       // First sight counts as issued now (the cookie is at most that old, give or take the time since it was set).
       const last = renewedAt.get(cookie.value);
       const due = last !== undefined && nowSeconds() - last >= env.AUTH_SESSION_UPDATE_AGE;
@@ -67,7 +80,8 @@ export function createSessionRenewer(env: RenewalEnv): (cookie: { name: string; 
   return async (cookie) => {
     if (!cookie || !env.AUTH_SECRET || !acceptedRecently(cookie.value, env.AUTH_SESSION_MAX_AGE)) return null;
     const token = await decrypt(cookie);
-    if (!token || typeof token.iat !== "number" || typeof token.exp !== "number" || typeof token.authTime !== "number") return null;
+    if (!token || typeof token.iat !== "number" || typeof token.exp !== "number" || typeof token.authTime !== "number")
+      return null;
     const now = nowSeconds();
     // Decryption allows Auth.js's clock tolerance past `exp`; a token that has expired is never renewed.
     if (token.exp <= now || now - token.iat < env.AUTH_SESSION_UPDATE_AGE) return null;

@@ -43,7 +43,13 @@ export async function createDatabaseSession(db: Db, userId: string, maxAgeSecond
   const token = generateSessionToken();
   const meta = await currentRequestMeta();
   await db.session.create({
-    data: { sessionToken: hashSessionToken(token), userId, expires: secondsFromNow(maxAgeSeconds), userAgent: meta.userAgent, ip: meta.ip },
+    data: {
+      sessionToken: hashSessionToken(token),
+      userId,
+      expires: secondsFromNow(maxAgeSeconds),
+      userAgent: meta.userAgent,
+      ip: meta.ip,
+    },
   });
   return token;
 }
@@ -52,7 +58,9 @@ export async function createDatabaseSession(db: Db, userId: string, maxAgeSecond
 export async function createJwtSession(db: Db, userId: string, maxAgeSeconds: number): Promise<string> {
   const id = randomBytes(16).toString("base64url");
   const meta = await currentRequestMeta();
-  await db.jwtSession.create({ data: { id, userId, expires: secondsFromNow(maxAgeSeconds), userAgent: meta.userAgent, ip: meta.ip } });
+  await db.jwtSession.create({
+    data: { id, userId, expires: secondsFromNow(maxAgeSeconds), userAgent: meta.userAgent, ip: meta.ip },
+  });
   return id;
 }
 
@@ -68,7 +76,11 @@ export type DatabaseSession = { id: string; expires: Date; lastSeenAt: Date; cla
  * user's claims joined; an expired, too old or disabled session is deleted on sight. Used by the adapter
  * (Auth.js's endpoints) and by the DAL's fast path, so both accept and reject exactly the same cookies.
  */
-export async function findDatabaseSession(db: Db, env: StrategyEnv, sessionToken: string): Promise<DatabaseSession | null> {
+export async function findDatabaseSession(
+  db: Db,
+  env: StrategyEnv,
+  sessionToken: string,
+): Promise<DatabaseSession | null> {
   if (!looksLikeSessionToken(sessionToken)) return null;
   const tokenHash = hashSessionToken(sessionToken);
   const row = await sessionLookupFor(db, env)(tokenHash);
@@ -95,7 +107,9 @@ export function hashedTokenAdapter(db: Db, env: StrategyEnv): Adapter {
   return {
     ...base,
     async createSession(session: AdapterSession) {
-      await db.session.create({ data: { ...byToken(session.sessionToken), userId: session.userId, expires: session.expires } });
+      await db.session.create({
+        data: { ...byToken(session.sessionToken), userId: session.userId, expires: session.expires },
+      });
       return session;
     },
     async getSessionAndUser(sessionToken: string) {
@@ -123,10 +137,15 @@ export async function currentSessionId(db: Db, env: StrategyEnv): Promise<string
   if (!cookie) return null;
   if (env.AUTH_SESSION_STRATEGY === "database") {
     if (!looksLikeSessionToken(cookie.value)) return null;
-    const row = await db.session.findUnique({ where: { sessionToken: hashSessionToken(cookie.value) }, select: { id: true } });
+    const row = await db.session.findUnique({
+      where: { sessionToken: hashSessionToken(cookie.value) },
+      select: { id: true },
+    });
     return row?.id ?? null;
   }
-  const token = await decodeJwt({ token: cookie.value, secret: env.AUTH_SECRET ?? "", salt: cookie.name }).catch(() => null);
+  const token = await decodeJwt({ token: cookie.value, secret: env.AUTH_SECRET ?? "", salt: cookie.name }).catch(
+    () => null,
+  );
   return looksLikeSid(token?.sid) ? token.sid : null;
 }
 
@@ -147,13 +166,25 @@ function sessionFromClaims(claims: SessionClaims, expires: string): Session {
   // A new object with exactly the fields we expose: never the token, the hash or other columns.
   return {
     expires,
-    user: { id: claims.id, email: claims.email, name: claims.name, role: claims.role, permissions: [...claims.permissions] },
+    user: {
+      id: claims.id,
+      email: claims.email,
+      name: claims.name,
+      role: claims.role,
+      permissions: [...claims.permissions],
+    },
   };
 }
 
 function claimsFromToken(token: JWT): SessionClaims | null {
   if (!token.sub || !token.email || !token.role || !Array.isArray(token.permissions)) return null;
-  return { id: token.sub, email: token.email, name: token.name ?? null, role: token.role, permissions: token.permissions };
+  return {
+    id: token.sub,
+    email: token.email,
+    name: token.name ?? null,
+    role: token.role,
+    permissions: token.permissions,
+  };
 }
 
 function tokenWithClaims(token: JWT, claims: SessionClaims, sid: string, authTime: number, checkedAt: number): JWT {
@@ -197,7 +228,11 @@ export function clearJwtCheckCache() {
  * (not issued by this app, past its absolute lifetime, revoked, expired, or the user disabled).
  * Within AUTH_JWT_RECHECK_SECONDS of the last check the token's own claims are used without the database.
  */
-export async function checkJwtSession(db: Db, env: StrategyEnv, token: JWT): Promise<{ claims: SessionClaims; checkedAt: number } | null> {
+export async function checkJwtSession(
+  db: Db,
+  env: StrategyEnv,
+  token: JWT,
+): Promise<{ claims: SessionClaims; checkedAt: number } | null> {
   const { sid, authTime } = token;
   if (!looksLikeSid(sid) || typeof authTime !== "number") return null;
   if (isPastAbsoluteLifetime(authTime, env)) {
@@ -216,14 +251,20 @@ export async function checkJwtSession(db: Db, env: StrategyEnv, token: JWT): Pro
     return claims ? { claims, checkedAt: tokenCheckedAt } : null;
   }
 
-  const row = await db.jwtSession.findUnique({ where: { id: sid }, select: { expires: true, lastSeenAt: true, user: { select: claimsSelect } } });
+  const row = await db.jwtSession.findUnique({
+    where: { id: sid },
+    select: { expires: true, lastSeenAt: true, user: { select: claimsSelect } },
+  });
   if (!row || row.expires.getTime() <= Date.now() || !row.user.active) {
     await db.jwtSession.deleteMany({ where: { id: sid } });
     rememberCheck(sid, { checkedAt: now, claims: null });
     return null; // revoked, expired or disabled
   }
   if (Date.now() - row.lastSeenAt.getTime() >= env.AUTH_SESSION_UPDATE_AGE * 1000) {
-    await db.jwtSession.update({ where: { id: sid }, data: { lastSeenAt: new Date(), expires: secondsFromNow(env.AUTH_SESSION_MAX_AGE) } });
+    await db.jwtSession.update({
+      where: { id: sid },
+      data: { lastSeenAt: new Date(), expires: secondsFromNow(env.AUTH_SESSION_MAX_AGE) },
+    });
   }
   const claims = claimsFromRow(row.user);
   rememberCheck(sid, { checkedAt: now, claims });
@@ -271,7 +312,13 @@ export function sessionStrategyConfig(env: StrategyEnv, db: Db) {
         if (database) {
           const { user, session: row } = params as { user: AdapterUser; session: { expires: Date } };
           if (!user.role || !user.permissions) throw new Error("Session user without claims");
-          const claims = { id: user.id, email: user.email, name: user.name ?? null, role: user.role, permissions: user.permissions };
+          const claims = {
+            id: user.id,
+            email: user.email,
+            name: user.name ?? null,
+            role: user.role,
+            permissions: user.permissions,
+          };
           return sessionFromClaims(claims, new Date(row.expires).toISOString());
         }
         const { token, session: current } = params as { token: JWT; session: { expires: string } };

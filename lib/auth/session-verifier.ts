@@ -8,10 +8,9 @@ import { checkJwtSession, findDatabaseSession, touchDatabaseSession, type Strate
 // mode an HKDF key derivation, a decryption, the callbacks and a fresh encryption of a cookie that a Server
 // Component cannot even set; in database mode the adapter query. This does only what deciding needs:
 //   database: one indexed lookup by token hash (findDatabaseSession, shared with the adapter);
-//   jwt: one synchronous node:crypto decryption (lib/auth/jwe.ts) per distinct cookie value, with keys derived
-//        once per cookie name; the claim times are re-checked on every request; then
-//        the same checks as the jwt callback (checkJwtSession, shared), which reach the database at most once
-//        per AUTH_JWT_RECHECK_SECONDS.
+//   jwt: one decryption by Auth.js's decode() per distinct cookie value per instance (the claim times are
+//        re-checked on every request), then the same checks as the jwt callback (checkJwtSession, shared),
+//        which reach the database at most once per AUTH_JWT_RECHECK_SECONDS.
 // Sign-in, sign-out and /api/auth/session stay with Auth.js.
 
 export type VerifiedSession = { session: Session; sessionId: string };
@@ -19,7 +18,13 @@ export type VerifiedSession = { session: Session; sessionId: string };
 function toSession(claims: SessionClaims, expires: Date): Session {
   return {
     expires: expires.toISOString(),
-    user: { id: claims.id, email: claims.email, name: claims.name, role: claims.role, permissions: [...claims.permissions] },
+    user: {
+      id: claims.id,
+      email: claims.email,
+      name: claims.name,
+      role: claims.role,
+      permissions: [...claims.permissions],
+    },
   };
 }
 

@@ -30,7 +30,10 @@ async function resetIfOver(db: Db, limit: Limit, now: Date): Promise<void> {
   await db.signInThrottle.updateMany({
     where: {
       key: limit.key,
-      OR: [{ lockedUntil: { lte: now } }, { lockedUntil: null, windowStart: { lte: new Date(now.getTime() - limit.windowSeconds * 1000) } }],
+      OR: [
+        { lockedUntil: { lte: now } },
+        { lockedUntil: null, windowStart: { lte: new Date(now.getTime() - limit.windowSeconds * 1000) } },
+      ],
     },
     data: { failures: 0, windowStart: now, lockedUntil: null },
   });
@@ -85,7 +88,11 @@ export async function reserveAttempt(db: Db, limits: Limit[], now = new Date()):
 
 /** Gives back a reserved attempt that was not evaluated (the check could not run) or should not count. */
 export async function refundAttempt(db: Db, keys: string[]): Promise<void> {
-  if (keys.length) await db.signInThrottle.updateMany({ where: { key: { in: keys }, failures: { gt: 0 } }, data: { failures: { decrement: 1 } } });
+  if (keys.length)
+    await db.signInThrottle.updateMany({
+      where: { key: { in: keys }, failures: { gt: 0 } },
+      data: { failures: { decrement: 1 } },
+    });
 }
 
 /** Forgets the counters of these keys (a success, or an operator's unlock). Concurrent clears never fail. */
@@ -94,7 +101,11 @@ export async function clearAttempts(db: Db, keys: string[]): Promise<void> {
 }
 
 /** Removes counters whose window and lockout are both over (run by the cleanup script). */
-export async function purgeStaleThrottles(db: Db, settings: { windowSeconds: number }, now = new Date()): Promise<number> {
+export async function purgeStaleThrottles(
+  db: Db,
+  settings: { windowSeconds: number },
+  now = new Date(),
+): Promise<number> {
   const { count } = await db.signInThrottle.deleteMany({
     where: {
       windowStart: { lt: new Date(now.getTime() - settings.windowSeconds * 1000) },
@@ -106,7 +117,12 @@ export async function purgeStaleThrottles(db: Db, settings: { windowSeconds: num
 
 /** "15 minutes", "1 hour", "30 seconds": lockout durations in messages come from the settings. */
 export function formatDuration(seconds: number): string {
-  const [value, unit] = seconds % 3600 === 0 ? [seconds / 3600, "hour"] : seconds >= 60 ? [Math.ceil(seconds / 60), "minute"] : [seconds, "second"];
+  const [value, unit] =
+    seconds % 3600 === 0
+      ? [seconds / 3600, "hour"]
+      : seconds >= 60
+        ? [Math.ceil(seconds / 60), "minute"]
+        : [seconds, "second"];
   return `${value} ${unit}${value === 1 ? "" : "s"}`;
 }
 
@@ -123,11 +139,26 @@ export async function unlockAccount(db: Db, user: { id: string; email: string })
  * The accounts among these users with a sign-in lockout running now (untrusted bucket, a device or the
  * password-change check), each with the time its last lockout ends: what /admin shows an Unlock button for.
  */
-export async function lockedAccounts(db: Db, users: { id: string; email: string }[], now = new Date()): Promise<Map<string, Date>> {
-  const userByKey = new Map(users.flatMap((u) => [[throttleKeys.account(u.email), u.id], [throttleKeys.passwordCheck(u.id), u.id]] as const));
+export async function lockedAccounts(
+  db: Db,
+  users: { id: string; email: string }[],
+  now = new Date(),
+): Promise<Map<string, Date>> {
+  const userByKey = new Map(
+    users.flatMap(
+      (u) =>
+        [
+          [throttleKeys.account(u.email), u.id],
+          [throttleKeys.passwordCheck(u.id), u.id],
+        ] as const,
+    ),
+  );
   const userByEmail = new Map(users.map((u) => [u.email.toLowerCase(), u.id]));
   const rows = await db.signInThrottle.findMany({
-    where: { lockedUntil: { gt: now }, OR: [{ key: { in: [...userByKey.keys()] } }, { key: { startsWith: "device:" } }] },
+    where: {
+      lockedUntil: { gt: now },
+      OR: [{ key: { in: [...userByKey.keys()] } }, { key: { startsWith: "device:" } }],
+    },
     select: { key: true, lockedUntil: true },
   });
   const locked = new Map<string, Date>();

@@ -20,7 +20,11 @@ export type MoveResult = "moved" | "nothing" | "busy";
 
 const prismaCode = (error: unknown) => (error as { code?: unknown } | null)?.code;
 
-const liveData = (owner: SessionDataOwner, now: Date) => ({ key: owner.key, name: { not: MOVED_MARKER }, expires: { gt: now } });
+const liveData = (owner: SessionDataOwner, now: Date) => ({
+  key: owner.key,
+  name: { not: MOVED_MARKER },
+  expires: { gt: now },
+});
 
 /** Claims `from` for one move: creates its marker, or takes over one whose time is up. False when another holds it. */
 async function claim(db: Db, from: SessionDataOwner, now: Date): Promise<boolean> {
@@ -31,16 +35,27 @@ async function claim(db: Db, from: SessionDataOwner, now: Date): Promise<boolean
   } catch (error) {
     if (prismaCode(error) !== "P2002") throw error;
   }
-  const { count } = await db.sessionData.updateMany({ where: { key: from.key, name: MOVED_MARKER, expires: { lte: now } }, data: { expires: until } });
+  const { count } = await db.sessionData.updateMany({
+    where: { key: from.key, name: MOVED_MARKER, expires: { lte: now } },
+    data: { expires: until },
+  });
   return count === 1;
 }
 
 /** Moves every live row of the anonymous owner `from` to the fresh owner `to`, in one statement. */
-export async function moveAnonymousData(db: Db, from: SessionDataOwner, to: SessionDataOwner, now = new Date()): Promise<MoveResult> {
+export async function moveAnonymousData(
+  db: Db,
+  from: SessionDataOwner,
+  to: SessionDataOwner,
+  now = new Date(),
+): Promise<MoveResult> {
   const hasData = await db.sessionData.findFirst({ where: liveData(from, now), select: { name: true } });
   if (!hasData) {
     // Nothing to move: an unknown (or planted, empty) id, or one whose data another request has just moved away.
-    const marker = await db.sessionData.findUnique({ where: { key_name: { key: from.key, name: MOVED_MARKER } }, select: { expires: true } });
+    const marker = await db.sessionData.findUnique({
+      where: { key_name: { key: from.key, name: MOVED_MARKER } },
+      select: { expires: true },
+    });
     return marker?.expires && marker.expires > now ? "busy" : "nothing";
   }
   if (!(await claim(db, from, now))) return "busy";
@@ -49,7 +64,11 @@ export async function moveAnonymousData(db: Db, from: SessionDataOwner, to: Sess
 }
 
 /** The anonymous owners among `owners` that have live data (not just a move marker). */
-export async function ownersWithData(db: Db, owners: SessionDataOwner[], now = new Date()): Promise<SessionDataOwner[]> {
+export async function ownersWithData(
+  db: Db,
+  owners: SessionDataOwner[],
+  now = new Date(),
+): Promise<SessionDataOwner[]> {
   const rows = await db.sessionData.findMany({
     where: { key: { in: owners.map((o) => o.key) }, name: { not: MOVED_MARKER }, expires: { gt: now } },
     select: { key: true },

@@ -1,6 +1,7 @@
 // Why a session-data write was refused. Nothing is written when one of these is thrown.
 
-export type SessionDataErrorCode = "too_large" | "invalid" | "conflict" | "session_ended" | "read_only" | "rate_limited";
+export type SessionDataErrorCode =
+  "too_large" | "invalid" | "conflict" | "session_ended" | "read_only" | "rate_limited";
 
 export class SessionDataError extends Error {
   constructor(
@@ -19,7 +20,10 @@ export class SessionDataTooLargeError extends SessionDataError {
     readonly bytes: number,
     readonly maxBytes: number,
   ) {
-    super("too_large", `Session data "${store}" would be ${bytes} bytes; the limit is ${maxBytes} bytes. Nothing was saved.`);
+    super(
+      "too_large",
+      `Session data "${store}" would be ${bytes} bytes; the limit is ${maxBytes} bytes. Nothing was saved.`,
+    );
     this.name = "SessionDataTooLargeError";
   }
 }

@@ -67,11 +67,18 @@ function liveOwnerFilter(owner: SessionDataOwner, now: Date) {
 }
 
 function issuesOf(error: z.ZodError): string[] {
-  return error.issues.slice(0, 5).map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
+  return error.issues
+    .slice(0, 5)
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message));
 }
 
-export function createSessionStore<T extends object>(name: string, schema: z.ZodType<T>, options: SessionStoreOptions<T>): SessionStore<T> {
-  if (name === MOVED_MARKER) throw new Error(`"${MOVED_MARKER}" is reserved for anonymous data being moved (lib/session-store/anonymous.ts).`);
+export function createSessionStore<T extends object>(
+  name: string,
+  schema: z.ZodType<T>,
+  options: SessionStoreOptions<T>,
+): SessionStore<T> {
+  if (name === MOVED_MARKER)
+    throw new Error(`"${MOVED_MARKER}" is reserved for anonymous data being moved (lib/session-store/anonymous.ts).`);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const merge = options.merge ?? ((signedIn: T, anonymous: T) => ({ ...anonymous, ...signedIn }));
   const where = (owner: SessionDataOwner) => ({ key_name: { key: owner.key, name } });
@@ -101,7 +108,10 @@ export function createSessionStore<T extends object>(name: string, schema: z.Zod
 
   async function write(db: Db, owner: SessionDataOwner, compute: (current: T) => T, now = new Date()): Promise<T> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const row = await db.sessionData.findUnique({ where: where(owner), select: { data: true, version: true, expires: true } });
+      const row = await db.sessionData.findUnique({
+        where: where(owner),
+        select: { data: true, version: true, expires: true },
+      });
       const next = encode(compute(current(row, now)));
       if (!row) {
         try {
@@ -111,7 +121,8 @@ export function createSessionStore<T extends object>(name: string, schema: z.Zod
           return next.value;
         } catch (error) {
           // The session row is gone (revoked or signed out while this request ran): its data must not outlive it.
-          if (prismaCode(error) === "P2003") throw new SessionDataError("session_ended", "The session has ended. Nothing was saved.");
+          if (prismaCode(error) === "P2003")
+            throw new SessionDataError("session_ended", "The session has ended. Nothing was saved.");
           if (prismaCode(error) !== "P2002") throw error; // P2002: a concurrent first write won; retry on its value
         }
       } else {
@@ -124,7 +135,10 @@ export function createSessionStore<T extends object>(name: string, schema: z.Zod
       // Lost a race: back off a little (randomised, so contending writers spread out) and retry on the new value.
       await sleep(Math.random() * Math.min(2 ** attempt, 25));
     }
-    throw new SessionDataError("conflict", `Session data "${name}" is being changed too often right now. Nothing was saved; try again.`);
+    throw new SessionDataError(
+      "conflict",
+      `Session data "${name}" is being changed too often right now. Nothing was saved; try again.`,
+    );
   }
 
   return {
@@ -142,7 +156,10 @@ export function createSessionStore<T extends object>(name: string, schema: z.Zod
       await db.sessionData.deleteMany({ where: { key: owner.key, name } });
     },
     async adopt(db, from, to, now = new Date()) {
-      const row = await db.sessionData.findUnique({ where: where(from), select: { data: true, version: true, expires: true } });
+      const row = await db.sessionData.findUnique({
+        where: where(from),
+        select: { data: true, version: true, expires: true },
+      });
       if (!row) return false;
       // Claim the anonymous row by deleting it at the version read: of two concurrent requests only one gets it,
       // so it is merged exactly once.
@@ -153,7 +170,9 @@ export function createSessionStore<T extends object>(name: string, schema: z.Zod
         await write(db, to, (signedIn) => merge(signedIn, anonymous), now);
       } catch (error) {
         if (error instanceof SessionDataError && (error.code === "too_large" || error.code === "invalid")) {
-          console.warn(`[session-data] anonymous "${name}" data could not be merged on sign-in and was dropped: ${error.message}`);
+          console.warn(
+            `[session-data] anonymous "${name}" data could not be merged on sign-in and was dropped: ${error.message}`,
+          );
           return false;
         }
         // Put it back for the next attempt rather than lose it.

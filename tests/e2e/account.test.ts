@@ -3,7 +3,14 @@ import type { BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
 import { HttpClient } from "../support/http-client";
-import { createTestUser, deleteTestUser, sessionRowsOf, signedInClient, waitPastJwtRecheck, type TestUser } from "./helpers";
+import {
+  createTestUser,
+  deleteTestUser,
+  sessionRowsOf,
+  signedInClient,
+  waitPastJwtRecheck,
+  type TestUser,
+} from "./helpers";
 
 // ASVS 7.4.x / 7.5.2 / 7.2.4 in a real browser: the session list, "sign out others", password change,
 // admin revocation and disabling, and session fixation.
@@ -67,7 +74,10 @@ describe(`account and session management (${strategy})`, () => {
     const before = await rows.count();
     const otherRow = rows.filter({ hasNotText: "this device" }).first();
     await otherRow.locator("button", { hasText: "Sign out this session" }).click();
-    await page.waitForFunction((n) => document.querySelectorAll("[data-testid=sessions-table] tbody tr").length === n, before - 1);
+    await page.waitForFunction(
+      (n) => document.querySelectorAll("[data-testid=sessions-table] tbody tr").length === n,
+      before - 1,
+    );
     await expectSignedOut(other);
     await page.close();
   });

@@ -54,7 +54,11 @@ async function register(account: object, address: string) {
     headers: { "content-type": "application/json", "x-forwarded-for": address },
     body: JSON.stringify(account),
   });
-  return { status: response.status, retryAfter: response.headers.get("retry-after"), body: (await response.json()) as Record<string, unknown> };
+  return {
+    status: response.status,
+    retryAfter: response.headers.get("retry-after"),
+    body: (await response.json()) as Record<string, unknown>,
+  };
 }
 
 /** A page in a browser with no cookies, whose every request comes from `address`. */
@@ -82,7 +86,10 @@ describe(`per-address sign-up limit (${strategy})`, () => {
     expect(answer.status).toBe(429);
     expect(Number(answer.retryAfter)).toBeGreaterThan(0);
     expect(Number(answer.retryAfter)).toBeLessThanOrEqual(3600);
-    expect(answer.body).toMatchObject({ error: "rate_limited", message: expect.stringMatching(/^Too many sign-ups from your network; try again in /) });
+    expect(answer.body).toMatchObject({
+      error: "rate_limited",
+      message: expect.stringMatching(/^Too many sign-ups from your network; try again in /),
+    });
     expect(await db.user.count({ where: { email: refused.email } })).toBe(0);
 
     expect((await register(newAccount("api-other"), freshAddress())).status).toBe(201);
@@ -100,7 +107,9 @@ describe(`per-address sign-up limit (${strategy})`, () => {
     await page.click('main button[type="submit"]');
     const alert = page.locator('main form [role="alert"]').first();
     await alert.waitFor(WAIT);
-    expect(await alert.innerText()).toMatch(/^Too many sign-ups from your network; try again in (1 hour|60 minutes)\.$/);
+    expect(await alert.innerText()).toMatch(
+      /^Too many sign-ups from your network; try again in (1 hour|60 minutes)\.$/,
+    );
     expect(await db.user.count({ where: { email: account.email } })).toBe(0);
     await page.close();
   });
@@ -124,7 +133,9 @@ describe(`per-address limit on new anonymous session data (${strategy})`, () => 
     await pressAdd(newcomer, "pen");
     const alert = newcomer.locator('[data-testid="add-pen"] [role="alert"]');
     await alert.waitFor(WAIT);
-    expect(await alert.innerText()).toMatch(/^Too many new visitors from your network right now, so nothing was saved; try again in /);
+    expect(await alert.innerText()).toMatch(
+      /^Too many new visitors from your network right now, so nothing was saved; try again in /,
+    );
     expect((await browser.context.cookies(server.url)).some((c) => c.name === "session-data.anon")).toBe(false);
     await newcomer.reload();
     expect(await newcomer.locator('[data-testid="cart-empty"]').count()).toBe(1);
@@ -135,7 +146,11 @@ describe(`per-address limit on new anonymous session data (${strategy})`, () => 
     await browser.context.addCookies([{ name: "session-data.anon", value: carts[0], url: server.url }]);
     await returning.goto(`${server.url}/cart`);
     await pressAdd(returning, "pen");
-    await returning.waitForFunction(() => document.querySelector('[data-testid="cart-qty-pen"]')?.textContent === "2", undefined, WAIT);
+    await returning.waitForFunction(
+      () => document.querySelector('[data-testid="cart-qty-pen"]')?.textContent === "2",
+      undefined,
+      WAIT,
+    );
     await returning.close();
 
     // Another address is not affected.

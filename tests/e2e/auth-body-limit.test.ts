@@ -60,7 +60,11 @@ describe("oversized /api/auth/* posts do not grow the server's memory", () => {
   beforeAll(async () => {
     user = await createTestUser(db, "body-limit");
     server = await startServer(
-      serverEnv({ DATABASE_URL: databaseUrl, AUTH_SESSION_STRATEGY: strategy, AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds) }),
+      serverEnv({
+        DATABASE_URL: databaseUrl,
+        AUTH_SESSION_STRATEGY: strategy,
+        AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds),
+      }),
     );
     pid = servingProcess(server.process.pid!, server.port);
   });
@@ -74,7 +78,11 @@ describe("oversized /api/auth/* posts do not grow the server's memory", () => {
   const mib = (bytes: number) => (bytes / MiB).toFixed(1);
 
   /** A credentials post of `totalBytes` with a real CSRF token and cookie, ready to be streamed from here. */
-  async function bigSignIn(totalBytes: number, declareLength: boolean, pauseMs = 0): Promise<() => Promise<StreamedAnswer>> {
+  async function bigSignIn(
+    totalBytes: number,
+    declareLength: boolean,
+    pauseMs = 0,
+  ): Promise<() => Promise<StreamedAnswer>> {
     const client = new HttpClient(server.url);
     const csrfToken = await client.csrfToken();
     return () =>
@@ -90,7 +98,9 @@ describe("oversized /api/auth/* posts do not grow the server's memory", () => {
     Promise.all((await Promise.all(posts)).map((send) => send()));
 
   /** Runs `work` while sampling the serving process's RSS; returns the RSS before, the peak during, and after. */
-  async function rssAround<T>(work: () => Promise<T>): Promise<{ result: T; before: number; peak: number; after: number }> {
+  async function rssAround<T>(
+    work: () => Promise<T>,
+  ): Promise<{ result: T; before: number; peak: number; after: number }> {
     const before = residentBytes(pid);
     let peak = before;
     const sampler = setInterval(() => (peak = Math.max(peak, residentBytes(pid))), 20);

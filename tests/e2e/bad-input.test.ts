@@ -69,7 +69,11 @@ describe(`sign-in with bad credentials (${strategy})`, () => {
       expect(response.status).toBe(302);
       expect(redirectTarget(response)).toBe("/login?error=CredentialsSignin&code=credentials");
     }
-    const cookieNames = (r: Response) => r.headers.getSetCookie().map((line) => line.split("=")[0]).sort();
+    const cookieNames = (r: Response) =>
+      r.headers
+        .getSetCookie()
+        .map((line) => line.split("=")[0])
+        .sort();
     expect(cookieNames(wrongResponse)).toEqual(cookieNames(unknownResponse));
     // The account still works with its real password.
     await signedInClient(user.email, user.password);
@@ -81,7 +85,9 @@ describe(`sign-in with bad credentials (${strategy})`, () => {
   ])("%s is refused", async (_label, fields) => {
     const client = new HttpClient(baseUrl);
     const csrfToken = await client.csrfToken();
-    const response = await expectRejected(client, () => postCredentials(client, { csrfToken, callbackUrl: "/dashboard", ...fields() }));
+    const response = await expectRejected(client, () =>
+      postCredentials(client, { csrfToken, callbackUrl: "/dashboard", ...fields() }),
+    );
     expect(redirectTarget(response)).toBe("/login?error=CredentialsSignin&code=credentials");
   });
 });
@@ -98,8 +104,14 @@ describe(`malformed sign-in bodies (${strategy})`, () => {
   });
 
   it.each([
-    ["arrays for the fields", (csrfToken: string) => JSON.stringify({ csrfToken, email: [DEMO.user.email], password: [DEMO.user.password] })],
-    ["objects for the fields", (csrfToken: string) => JSON.stringify({ csrfToken, email: { $ne: "" }, password: { $gt: "" } })],
+    [
+      "arrays for the fields",
+      (csrfToken: string) => JSON.stringify({ csrfToken, email: [DEMO.user.email], password: [DEMO.user.password] }),
+    ],
+    [
+      "objects for the fields",
+      (csrfToken: string) => JSON.stringify({ csrfToken, email: { $ne: "" }, password: { $gt: "" } }),
+    ],
     ["numbers for the fields", (csrfToken: string) => JSON.stringify({ csrfToken, email: 1, password: 2 })],
     ["a top-level array", (csrfToken: string) => JSON.stringify([csrfToken, DEMO.user.email, DEMO.user.password])],
     ["broken JSON", (csrfToken: string) => `{"csrfToken":"${csrfToken}","email":`],
@@ -117,7 +129,9 @@ describe(`malformed sign-in bodies (${strategy})`, () => {
   ])("a %s body that is not a form", async (contentType, body) => {
     const client = new HttpClient(baseUrl);
     await client.csrfToken();
-    await expectRejected(client, () => client.fetch(CALLBACK, { method: "POST", body, headers: { "content-type": contentType } }));
+    await expectRejected(client, () =>
+      client.fetch(CALLBACK, { method: "POST", body, headers: { "content-type": contentType } }),
+    );
   });
 });
 
@@ -131,7 +145,12 @@ describe(`CSRF protection (${strategy})`, () => {
   ])("sign-in %s is refused, even with the right password", async (_label, token) => {
     const client = new HttpClient(baseUrl);
     await client.csrfToken(); // the client has its own CSRF cookie, like a browser that loaded /login
-    const form = { ...(await token()), email: DEMO.user.email, password: DEMO.user.password, callbackUrl: "/dashboard" };
+    const form = {
+      ...(await token()),
+      email: DEMO.user.email,
+      password: DEMO.user.password,
+      callbackUrl: "/dashboard",
+    };
     const response = await expectRejected(client, () => postCredentials(client, form));
     expect(redirectTarget(response)).toBe("/login?error=MissingCSRF");
   });

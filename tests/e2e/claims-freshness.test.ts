@@ -77,19 +77,22 @@ describe(`disabled accounts (${strategy})`, () => {
     user = undefined;
   });
 
-  it.runIf(strategy === "database")("a disabled user is signed out on the next request and the row removed", async () => {
-    const { id, email, password } = (user = await createTestUser(db, "disabled"));
-    const client = await signedInClient(email, password);
-    expect((await client.json("/api/me")).status).toBe(200);
+  it.runIf(strategy === "database")(
+    "a disabled user is signed out on the next request and the row removed",
+    async () => {
+      const { id, email, password } = (user = await createTestUser(db, "disabled"));
+      const client = await signedInClient(email, password);
+      expect((await client.json("/api/me")).status).toBe(200);
 
-    await db.user.update({ where: { id }, data: { active: false } });
+      await db.user.update({ where: { id }, data: { active: false } });
 
-    expect((await client.json("/api/me")).status).toBe(401);
-    expect((await sessionRowsOf(db, id)).sessions).toHaveLength(0);
-    const page = await client.fetch("/dashboard");
-    expect(page.status).toBe(307);
-    expect(redirectTarget(page)).toBe("/login?callbackUrl=%2Fdashboard");
-  });
+      expect((await client.json("/api/me")).status).toBe(401);
+      expect((await sessionRowsOf(db, id)).sessions).toHaveLength(0);
+      const page = await client.fetch("/dashboard");
+      expect(page.status).toBe(307);
+      expect(redirectTarget(page)).toBe("/login?callbackUrl=%2Fdashboard");
+    },
+  );
 
   it.runIf(strategy === "jwt")("a disabled user is signed out once the recheck window has passed", async () => {
     const { id, email, password } = (user = await createTestUser(db, "disabled"));

@@ -34,7 +34,11 @@ async function signInOver(proto: Proto): Promise<IssuedCookie> {
     .filter(([pair]) => pair.slice(0, pair.indexOf("=")).includes("authjs.session-token"));
   expect(sessionCookies).toHaveLength(1);
   const [[pair, ...attributes]] = sessionCookies;
-  return { name: pair.slice(0, pair.indexOf("=")), value: pair.slice(pair.indexOf("=") + 1), attributes: attributes.map((a) => a.toLowerCase()) };
+  return {
+    name: pair.slice(0, pair.indexOf("=")),
+    value: pair.slice(pair.indexOf("=") + 1),
+    attributes: attributes.map((a) => a.toLowerCase()),
+  };
 }
 
 /** What the DAL makes of exactly this Cookie header: /api/me, a protected page, and the header of a public page. */
@@ -56,7 +60,8 @@ async function authJsSees(cookie: string, proto: string): Promise<string | null>
 }
 
 /** A value shaped like a real one (a database token, or a JWE of the same length) that belongs to no session. */
-const garbageLike = (value: string) => (strategy === "database" ? randomBytes(32).toString("base64url") : `${value.slice(0, -8)}AAAAAAAA`);
+const garbageLike = (value: string) =>
+  strategy === "database" ? randomBytes(32).toString("base64url") : `${value.slice(0, -8)}AAAAAAAA`;
 
 beforeAll(async () => {
   user = await createTestUser(db, "cookie-strict");

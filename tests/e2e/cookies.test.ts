@@ -183,15 +183,20 @@ describe(`https deployment: AUTH_URL=https://… (${strategy})`, () => {
 });
 
 describe(`caching of authenticated responses (${strategy})`, () => {
-  it.each(["/api/me", "/api/auth/session", "/api/admin/users", "/dashboard", "/account", "/account/sessions", "/admin"])(
-    "ASVS 14.3.2 %s is sent with Cache-Control: no-store",
-    async (path) => {
-      const client = await signedInClient(admin.email, admin.password);
-      const response = await client.fetch(path);
-      expect(response.status).toBe(200);
-      expect(response.headers.get("cache-control")).toMatch(/\bno-store\b/);
-    },
-  );
+  it.each([
+    "/api/me",
+    "/api/auth/session",
+    "/api/admin/users",
+    "/dashboard",
+    "/account",
+    "/account/sessions",
+    "/admin",
+  ])("ASVS 14.3.2 %s is sent with Cache-Control: no-store", async (path) => {
+    const client = await signedInClient(admin.email, admin.password);
+    const response = await client.fetch(path);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toMatch(/\bno-store\b/);
+  });
 });
 
 describe(`no state change without POST and same origin (${strategy})`, () => {
@@ -232,7 +237,12 @@ describe(`no state change without POST and same origin (${strategy})`, () => {
       const postAction = (origin: string) =>
         client.fetch("/dashboard", {
           method: "POST",
-          headers: { "next-action": actionId!, origin, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+          headers: {
+            "next-action": actionId!,
+            origin,
+            "content-type": "text/plain;charset=UTF-8",
+            accept: "text/x-component",
+          },
           body: "[]",
         });
       const records = async () => {
@@ -258,5 +268,4 @@ describe(`no state change without POST and same origin (${strategy})`, () => {
       await deleteTestUser(db, victim);
     }
   });
-
 });

@@ -40,7 +40,9 @@ function outcome(response: Response): Outcome {
 /** A stranger without the owner's device cookie, from addresses of their own, until the account is locked. */
 async function strangerLocks(email: string) {
   for (let i = 0; i <= MAX; i++) {
-    const response = await new HttpClient(server.url).signIn(email, `guess-${i}`, "/dashboard", { "x-forwarded-for": `198.51.100.${i}` });
+    const response = await new HttpClient(server.url).signIn(email, `guess-${i}`, "/dashboard", {
+      "x-forwarded-for": `198.51.100.${i}`,
+    });
     expect(response.status).toBe(302);
   }
   const stranger = new HttpClient(server.url);
@@ -110,7 +112,9 @@ describe(`device cookies (${strategy})`, () => {
         await other.fill('input[name="email"]', owner.email);
         await other.fill('input[name="password"]', owner.password);
         await other.locator("main form button[type=submit]").click();
-        await expect.poll(() => other.locator("main").innerText()).toMatch(/Too many sign-in attempts\. Please wait 15 minutes/);
+        await expect
+          .poll(() => other.locator("main").innerText())
+          .toMatch(/Too many sign-in attempts\. Please wait 15 minutes/);
         expect(new URL(other.url()).pathname).toBe("/login");
       } finally {
         await fresh.close();

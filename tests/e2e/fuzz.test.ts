@@ -67,9 +67,18 @@ afterAll(async () => {
 async function send(path: string, init: RequestInit & { duplex?: "half" }): Promise<Sent> {
   try {
     // A request that never gets an answer is a failure with its input named, not a test timeout.
-    const response = await fetch(`${baseUrl}${path}`, { ...init, redirect: "manual", signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(`${baseUrl}${path}`, {
+      ...init,
+      redirect: "manual",
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
     const body = await response.text();
-    return { status: response.status, location: response.headers.get("location"), setCookies: response.headers.getSetCookie(), body };
+    return {
+      status: response.status,
+      location: response.headers.get("location"),
+      setCookies: response.headers.getSetCookie(),
+      body,
+    };
   } catch (error) {
     const cause = (error as { cause?: { message?: string } }).cause?.message;
     return { failed: `${(error as Error).message}${cause ? `: ${cause}` : ""}` };
@@ -109,7 +118,10 @@ function sameOriginTarget(location: string | null): string | null {
 }
 
 function expectNoFailures(kind: string, failures: Failure[], total: number) {
-  expect(failures.slice(0, 10), `${failures.length} of ${total} ${kind} inputs failed — replay with FUZZ_SEED=${seed}`).toEqual([]);
+  expect(
+    failures.slice(0, 10),
+    `${failures.length} of ${total} ${kind} inputs failed — replay with FUZZ_SEED=${seed}`,
+  ).toEqual([]);
 }
 
 /** Never let a generated email normalise to a demo account: lockouts would break the other e2e files. */
@@ -154,8 +166,19 @@ function credentialsInput(rng: Rng, index: number, csrfToken: string, lockedEmai
       [4, () => csrfToken.slice(1)],
     ]);
   const email = () => notADemoAccount(hostileEmail(rng, tag));
-  const callbackUrl = () => rng.pick(["/dashboard", "https://evil.example/", "//evil.example", "javascript:alert(1)", hostileString(rng, 2048)]);
-  const form = (entries: [string, FieldValue][], group: CredentialsInput["group"] = "random", ip = forwardedFor): CredentialsInput => ({
+  const callbackUrl = () =>
+    rng.pick([
+      "/dashboard",
+      "https://evil.example/",
+      "//evil.example",
+      "javascript:alert(1)",
+      hostileString(rng, 2048),
+    ]);
+  const form = (
+    entries: [string, FieldValue][],
+    group: CredentialsInput["group"] = "random",
+    ip = forwardedFor,
+  ): CredentialsInput => ({
     group,
     contentType: "application/x-www-form-urlencoded",
     body: formBody(entries),
@@ -164,50 +187,114 @@ function credentialsInput(rng: Rng, index: number, csrfToken: string, lockedEmai
 
   return rng.weighted<CredentialsInput>([
     // Hostile values in every field of an otherwise normal form.
-    [41, () =>
-      form([
-        ["csrfToken", token()],
-        ["email", maybeBytes(rng, email)],
-        ["password", maybeBytes(rng, () => hostileString(rng))],
-        ["callbackUrl", callbackUrl()],
-      ])],
+    [
+      41,
+      () =>
+        form([
+          ["csrfToken", token()],
+          ["email", maybeBytes(rng, email)],
+          ["password", maybeBytes(rng, () => hostileString(rng))],
+          ["callbackUrl", callbackUrl()],
+        ]),
+    ],
     // A well-formed unknown email: reaches the password check and the per-IP counter.
-    [15, () => form([["csrfToken", csrfToken], ["email", fuzzEmail(rng, tag)], ["password", hostileString(rng, 2048) || "x"]])],
+    [
+      15,
+      () =>
+        form([
+          ["csrfToken", csrfToken],
+          ["email", fuzzEmail(rng, tag)],
+          ["password", hostileString(rng, 2048) || "x"],
+        ]),
+    ],
     // A real account with wrong passwords: locked after AUTH_SIGNIN_MAX_FAILURES (100 on the e2e server, so ~280
     // inputs per group).
-    [7, () => form([["csrfToken", csrfToken], ["email", lockedEmail], ["password", asciiString(rng, rng.between(1, 64))]], "account")],
+    [
+      7,
+      () =>
+        form(
+          [
+            ["csrfToken", csrfToken],
+            ["email", lockedEmail],
+            ["password", asciiString(rng, rng.between(1, 64))],
+          ],
+          "account",
+        ),
+    ],
     // Many accounts from one address: that address gets locked.
-    [7, () => form([["csrfToken", csrfToken], ["email", fuzzEmail(rng, tag)], ["password", "wrong-password"]], "ip", LOCKED_IP)],
+    [
+      7,
+      () =>
+        form(
+          [
+            ["csrfToken", csrfToken],
+            ["email", fuzzEmail(rng, tag)],
+            ["password", "wrong-password"],
+          ],
+          "ip",
+          LOCKED_IP,
+        ),
+    ],
     // JSON bodies with operators, arrays, numbers and nesting where strings belong.
-    [15, () => {
-      const fields: Record<string, unknown> = {
-        csrfToken: rng.chance(0.9) ? csrfToken : hostileJsonValue(rng, token),
-        email: hostileJsonValue(rng, email),
-        password: hostileJsonValue(rng, () => hostileString(rng)),
-      };
-      if (rng.chance(0.3)) fields.callbackUrl = hostileJsonValue(rng, callbackUrl);
-      // An own "__proto__" key (plain assignment would set the prototype and JSON.stringify would drop it).
-      if (rng.chance(0.1)) Object.defineProperty(fields, "__proto__", { value: { admin: true }, enumerable: true });
-      let body = JSON.stringify(fields);
-      if (rng.chance(0.1)) body = body.slice(0, rng.int(body.length)); // truncated JSON
-      return { group: "random", contentType: rng.pick(["application/json", "application/json; charset=utf-8"]), body, forwardedFor };
-    }],
+    [
+      15,
+      () => {
+        const fields: Record<string, unknown> = {
+          csrfToken: rng.chance(0.9) ? csrfToken : hostileJsonValue(rng, token),
+          email: hostileJsonValue(rng, email),
+          password: hostileJsonValue(rng, () => hostileString(rng)),
+        };
+        if (rng.chance(0.3)) fields.callbackUrl = hostileJsonValue(rng, callbackUrl);
+        // An own "__proto__" key (plain assignment would set the prototype and JSON.stringify would drop it).
+        if (rng.chance(0.1)) Object.defineProperty(fields, "__proto__", { value: { admin: true }, enumerable: true });
+        let body = JSON.stringify(fields);
+        if (rng.chance(0.1)) body = body.slice(0, rng.int(body.length)); // truncated JSON
+        return {
+          group: "random",
+          contentType: rng.pick(["application/json", "application/json; charset=utf-8"]),
+          body,
+          forwardedFor,
+        };
+      },
+    ],
     // Arrays via repeated keys, operator-style keys and prototype keys.
-    [10, () => {
-      const entries: [string, FieldValue][] = [["csrfToken", csrfToken]];
-      for (let i = rng.between(1, 6); i > 0; i--) {
-        const key = rng.pick(["email", "password", "email[]", "email[$ne]", "password[$gt]", "__proto__", "constructor[prototype][x]", "csrfToken"]);
-        entries.push([key, maybeBytes(rng, () => (key.startsWith("email") ? email() : hostileString(rng, 4096)))]);
-      }
-      return form(entries);
-    }],
+    [
+      10,
+      () => {
+        const entries: [string, FieldValue][] = [["csrfToken", csrfToken]];
+        for (let i = rng.between(1, 6); i > 0; i--) {
+          const key = rng.pick([
+            "email",
+            "password",
+            "email[]",
+            "email[$ne]",
+            "password[$gt]",
+            "__proto__",
+            "constructor[prototype][x]",
+            "csrfToken",
+          ]);
+          entries.push([key, maybeBytes(rng, () => (key.startsWith("email") ? email() : hostileString(rng, 4096)))]);
+        }
+        return form(entries);
+      },
+    ],
     // Bodies that are not what their content type says, or have none.
-    [5, () => ({
-      group: "random",
-      contentType: rng.pick(["application/json", "application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x", "application/xml", undefined]),
-      body: rng.chance(0.5) ? rng.bytes(fuzzLength(rng, 100_000)) : hostileString(rng),
-      forwardedFor,
-    })],
+    [
+      5,
+      () => ({
+        group: "random",
+        contentType: rng.pick([
+          "application/json",
+          "application/x-www-form-urlencoded",
+          "text/plain",
+          "multipart/form-data; boundary=x",
+          "application/xml",
+          undefined,
+        ]),
+        body: rng.chance(0.5) ? rng.bytes(fuzzLength(rng, 100_000)) : hostileString(rng),
+        forwardedFor,
+      }),
+    ],
   ]);
 }
 
@@ -235,7 +322,9 @@ describe(`fuzzing the credentials callback (${strategy})`, () => {
       const client = new HttpClient(baseUrl);
       const csrfToken = await client.csrfToken();
       const cookie = client.cookieHeader();
-      const inputs = Array.from({ length: COUNTS.credentials }, (_, i) => credentialsInput(rng, i, csrfToken, locked.email));
+      const inputs = Array.from({ length: COUNTS.credentials }, (_, i) =>
+        credentialsInput(rng, i, csrfToken, locked.email),
+      );
       const hashBefore = (await db.user.findUniqueOrThrow({ where: { id: locked.id } })).passwordHash;
       const before = await rowCounts(db);
 
@@ -257,7 +346,10 @@ describe(`fuzzing the credentials callback (${strategy})`, () => {
 
       // The lockout path was exercised, and answered like any other failure (a 302, no session).
       const rateLimited = (group: CredentialsInput["group"]) =>
-        sent.filter((answer, i) => inputs[i].group === group && "status" in answer && answer.location?.includes("code=rate_limited")).length;
+        sent.filter(
+          (answer, i) =>
+            inputs[i].group === group && "status" in answer && answer.location?.includes("code=rate_limited"),
+        ).length;
       expect(rateLimited("account"), "the fuzz account was never locked").toBeGreaterThan(0);
       expect(rateLimited("ip"), "the fuzz IP was never locked").toBeGreaterThan(0);
       console.log(`[fuzz] sign-in: ${inputs.length} inputs, statuses ${JSON.stringify(countBy(sent))}`);
@@ -291,7 +383,14 @@ type RegistrationInput = {
 };
 
 /** Fields a client must never be able to set by registering. */
-const MASS_ASSIGNMENT = { roleName: "admin", role: "admin", active: false, id: "fuzz-fixed-id", passwordHash: "$2b$04$abcdefghijklmnopqrstuu", emailVerified: "2020-01-01" };
+const MASS_ASSIGNMENT = {
+  roleName: "admin",
+  role: "admin",
+  active: false,
+  id: "fuzz-fixed-id",
+  passwordHash: "$2b$04$abcdefghijklmnopqrstuu",
+  emailVerified: "2020-01-01",
+};
 /** Keeps the biggest bodies within what the route drains after its 16 KB cap (lib/request-body.ts). */
 const REGISTRATION_FIELD_MAX = 200_000;
 
@@ -323,14 +422,23 @@ async function registrationInput(rng: Rng, index: number): Promise<RegistrationI
   ]);
   if (encoding === "json") {
     const json = { ...fields };
-    if (rng.chance(0.1)) json[rng.pick(["name", "email", "password"])] = hostileJsonValue(rng, () => hostileString(rng, 1000));
+    if (rng.chance(0.1))
+      json[rng.pick(["name", "email", "password"])] = hostileJsonValue(rng, () => hostileString(rng, 1000));
     let body = JSON.stringify(json);
     if (rng.chance(0.03)) body = rng.pick(["[]", "null", '"text"', "123", "{", "", "\u0000", '{"name":']);
     else if (rng.chance(0.03)) body = body.slice(0, rng.int(body.length)); // truncated
-    return { contentType: rng.pick(["application/json", "application/json; charset=utf-8", "APPLICATION/JSON"]), body, origin, stream };
+    return {
+      contentType: rng.pick(["application/json", "application/json; charset=utf-8", "APPLICATION/JSON"]),
+      body,
+      origin,
+      stream,
+    };
   }
   if (encoding === "form") {
-    const entries = Object.entries(fields).map(([key, value]): [string, FieldValue] => [key, rng.chance(0.1) ? rng.bytes(rng.between(1, 100)) : String(value)]);
+    const entries = Object.entries(fields).map(([key, value]): [string, FieldValue] => [
+      key,
+      rng.chance(0.1) ? rng.bytes(rng.between(1, 100)) : String(value),
+    ]);
     if (rng.chance(0.15)) entries.push([rng.pick(["name", "email", "password"]), hostileString(rng, 1000)]); // a repeated key
     return { contentType: "application/x-www-form-urlencoded", body: formBody(entries), origin, stream };
   }
@@ -339,7 +447,12 @@ async function registrationInput(rng: Rng, index: number): Promise<RegistrationI
     for (const [key, value] of Object.entries(fields)) form.append(key, String(value).toWellFormed());
     if (rng.chance(0.2)) form.append("password", new Blob([rng.bytes(50)]), "file.bin"); // a file where text belongs
     const encoded = new Request("http://multipart.invalid/", { method: "POST", body: form });
-    return { contentType: encoded.headers.get("content-type")!, body: new Uint8Array(await encoded.arrayBuffer()), origin, stream };
+    return {
+      contentType: encoded.headers.get("content-type")!,
+      body: new Uint8Array(await encoded.arrayBuffer()),
+      origin,
+      stream,
+    };
   }
   const contentType = rng.pick(["text/plain", "application/xml", "application/json-patch+json", undefined]);
   return { contentType, body: JSON.stringify(fields), origin, stream };
@@ -352,7 +465,10 @@ async function expectedRegistration(input: RegistrationInput): Promise<Expected>
   const appHost = new URL(baseUrl).host;
   if (input.origin && (input.origin === "null" || new URL(input.origin).host !== appHost)) return { status: 403 };
   const headers = input.contentType ? { "content-type": input.contentType } : undefined;
-  const parsed = await parseBody(new Request("http://oracle.invalid/", { method: "POST", headers, body: input.body }), REGISTER_BODY_MAX_BYTES);
+  const parsed = await parseBody(
+    new Request("http://oracle.invalid/", { method: "POST", headers, body: input.body }),
+    REGISTER_BODY_MAX_BYTES,
+  );
   if (!parsed.ok) return { status: parsed.status };
   const valid = await validateRegistration(parsed.fields); // the field rules and the password's strength
   return valid.ok ? { status: 201, email: valid.data.email, password: valid.data.password } : { status: 400 };
@@ -385,8 +501,15 @@ describe(`fuzzing POST /api/register (${strategy})`, () => {
       for (let i = 0; i < COUNTS.registration; i++) inputs.push(await registrationInput(rng, i));
       const expected = await runPool(inputs.length, CONCURRENCY, (i) => expectedRegistration(inputs[i]));
       const validEmails = [...new Set(expected.flatMap((e) => (e.email ? [e.email] : [])))];
-      const taken = new Set((await db.user.findMany({ where: { email: { in: validEmails } }, select: { email: true } })).map((u) => u.email));
-      const demoHashes = await db.user.findMany({ where: { email: { in: DEMO_EMAILS } }, select: { email: true, passwordHash: true } });
+      const taken = new Set(
+        (await db.user.findMany({ where: { email: { in: validEmails } }, select: { email: true } })).map(
+          (u) => u.email,
+        ),
+      );
+      const demoHashes = await db.user.findMany({
+        where: { email: { in: DEMO_EMAILS } },
+        select: { email: true, passwordHash: true },
+      });
       const before = await rowCounts(db);
 
       await settleConnections();
@@ -401,11 +524,13 @@ describe(`fuzzing POST /api/register (${strategy})`, () => {
         if (setsASessionCookie(answer.setCookies)) return fail("a session cookie was set");
         const want = expected[index];
         if (want.status !== 201) {
-          if (answer.status !== want.status) fail(`HTTP ${answer.status}, expected ${want.status}: ${answer.body.slice(0, 200)}`);
+          if (answer.status !== want.status)
+            fail(`HTTP ${answer.status}, expected ${want.status}: ${answer.body.slice(0, 200)}`);
           return;
         }
         if (answer.status === 409) return;
-        if (answer.status !== 201) return fail(`HTTP ${answer.status} for a valid registration: ${answer.body.slice(0, 200)}`);
+        if (answer.status !== 201)
+          return fail(`HTTP ${answer.status} for a valid registration: ${answer.body.slice(0, 200)}`);
         const created = JSON.parse(answer.body) as { id: string; email: string };
         if (created.email !== want.email) fail(`created ${created.email}, expected ${want.email}`);
         passwordById.set(created.id, want.password!);
@@ -430,8 +555,12 @@ describe(`fuzzing POST /api/register (${strategy})`, () => {
         expect(user, user.email).toMatchObject({ roleName: "user", active: true });
         expect(await verifyPassword(passwordById.get(user.id)!, user.passwordHash!), user.email).toBe(true);
       }
-      expect(await db.user.findMany({ where: { email: { in: DEMO_EMAILS } }, select: { email: true, passwordHash: true } })).toEqual(demoHashes);
-      console.log(`[fuzz] registration: ${inputs.length} inputs, ${passwordById.size} users created, statuses ${JSON.stringify(countBy(sent))}`);
+      expect(
+        await db.user.findMany({ where: { email: { in: DEMO_EMAILS } }, select: { email: true, passwordHash: true } }),
+      ).toEqual(demoHashes);
+      console.log(
+        `[fuzz] registration: ${inputs.length} inputs, ${passwordById.size} users created, statuses ${JSON.stringify(countBy(sent))}`,
+      );
     },
     FUZZ_TIMEOUT_MS,
   );
@@ -499,16 +628,39 @@ async function cookieValue(rng: Rng, name: string, real: string): Promise<string
     [10, () => b64url(rng.bytes(rng.between(1, 300)))],
     [8, () => b64url(rng.bytes(32))], // the shape of a database session token
     [5, () => Buffer.from(rng.bytes(rng.between(1, 300))).toString("base64")],
-    [12, () => {
-      const header = { alg: rng.pick(["dir", "none", "A256KW", "RSA-OAEP"]), enc: rng.pick(["A256CBC-HS512", "A256GCM", "x"]), kid: hostileString(rng, 100) };
-      const parts = [b64json(header), "", b64url(rng.bytes(16)), b64url(rng.bytes(rng.between(0, 2000))), b64url(rng.bytes(32))];
-      return parts.join(".");
-    }],
-    [5, () => `${b64json({ alg: "none", typ: "JWT" })}.${b64json({ sub: "x", email: DEMO.admin.email, role: "admin", permissions: ["users:read"] })}.`],
+    [
+      12,
+      () => {
+        const header = {
+          alg: rng.pick(["dir", "none", "A256KW", "RSA-OAEP"]),
+          enc: rng.pick(["A256CBC-HS512", "A256GCM", "x"]),
+          kid: hostileString(rng, 100),
+        };
+        const parts = [
+          b64json(header),
+          "",
+          b64url(rng.bytes(16)),
+          b64url(rng.bytes(rng.between(0, 2000))),
+          b64url(rng.bytes(32)),
+        ];
+        return parts.join(".");
+      },
+    ],
+    [
+      5,
+      () =>
+        `${b64json({ alg: "none", typ: "JWT" })}.${b64json({ sub: "x", email: DEMO.admin.email, role: "admin", permissions: ["users:read"] })}.`,
+    ],
     // Encrypted with the server's real secret, so the claim checks behind decryption are what is fuzzed.
     [12, () => encode({ token: hostileClaims(rng), secret: E2E_SECRET, salt: name, maxAge: rng.pick([3600, -3600]) })],
     [12, () => mutatedCookie(rng, real)],
-    [6, () => Array.from({ length: rng.between(1, 8) }, () => rng.pick(["%", "%%", "%ZZ", "%00", "%F0%9F%98%80", "%C0%AF", "%E2%80%AE", "a"])).join("")],
+    [
+      6,
+      () =>
+        Array.from({ length: rng.between(1, 8) }, () =>
+          rng.pick(["%", "%%", "%ZZ", "%00", "%F0%9F%98%80", "%C0%AF", "%E2%80%AE", "a"]),
+        ).join(""),
+    ],
     [5, () => String.fromCharCode(...Array.from({ length: rng.between(1, 200) }, () => rng.between(0x80, 0xff)))],
     [5, () => encodeURIComponent(unicodeString(rng, rng.between(1, 10)).toWellFormed())],
     [5, () => (rng.chance(0.5) ? real : "A").padEnd(rng.between(4097, 40_000), rng.pick(["A", ".", "%41"]))],
@@ -535,14 +687,19 @@ function checkSignedOutAnswer(input: CookieInput, sent: Sent): string | null {
   if (sent.status >= 500) return `HTTP ${sent.status}: ${sent.body.slice(0, 200)}`;
   if (setsASessionCookie(sent.setCookies)) return "a session cookie was set";
   const size = Buffer.byteLength(input.cookie);
-  if (size > MAX_HEADER_BYTES) return sent.status === 431 ? null : `HTTP ${sent.status} for a ${size}-byte cookie header`;
+  if (size > MAX_HEADER_BYTES)
+    return sent.status === 431 ? null : `HTTP ${sent.status} for a ${size}-byte cookie header`;
   if (sent.status === 431 && size > MAX_HEADER_BYTES - 1024) return null; // near the limit the other headers tip it over
   if (input.path === "/api/auth/session") {
-    return sent.status === 200 && ["null", "{}"].includes(sent.body.trim()) ? null : `HTTP ${sent.status}: ${sent.body.slice(0, 200)}`;
+    return sent.status === 200 && ["null", "{}"].includes(sent.body.trim())
+      ? null
+      : `HTTP ${sent.status}: ${sent.body.slice(0, 200)}`;
   }
   if (input.path === "/api/me") return sent.status === 401 ? null : `HTTP ${sent.status}: ${sent.body.slice(0, 200)}`;
   const target = sameOriginTarget(sent.location);
-  return sent.status === 307 && target === "/login?callbackUrl=%2Fdashboard" ? null : `HTTP ${sent.status} to ${sent.location}`;
+  return sent.status === 307 && target === "/login?callbackUrl=%2Fdashboard"
+    ? null
+    : `HTTP ${sent.status} to ${sent.location}`;
 }
 
 describe(`fuzzing the session cookie (${strategy})`, () => {
@@ -563,7 +720,9 @@ describe(`fuzzing the session cookie (${strategy})`, () => {
       const before = await rowCounts(db);
 
       await settleConnections();
-      const sent = await runPool(inputs.length, CONCURRENCY, (i) => send(inputs[i].path, { headers: { cookie: inputs[i].cookie } }));
+      const sent = await runPool(inputs.length, CONCURRENCY, (i) =>
+        send(inputs[i].path, { headers: { cookie: inputs[i].cookie } }),
+      );
 
       const failures: Failure[] = [];
       sent.forEach((answer, index) => {
@@ -584,13 +743,29 @@ describe(`fuzzing the session cookie (${strategy})`, () => {
 
   // Found by this fuzz: a sid with a NUL once reached PostgreSQL and gave 503; sids are now shape-checked first.
   it("a JWE with the server's key and a NUL in its sid is signed out, not a 5xx", async () => {
-    const token = { sub: owner.id, email: owner.email, role: "user", permissions: [], sid: "a\u0000b", authTime: Math.floor(Date.now() / 1000) };
+    const token = {
+      sub: owner.id,
+      email: owner.email,
+      role: "user",
+      permissions: [],
+      sid: "a\u0000b",
+      authTime: Math.floor(Date.now() / 1000),
+    };
     const cookie = `${SESSION_COOKIE}=${await encode({ token, secret: E2E_SECRET, salt: SESSION_COOKIE })}`;
-    expect(checkSignedOutAnswer({ cookie, path: "/api/me" }, await send("/api/me", { headers: { cookie } }))).toBeNull();
+    expect(
+      checkSignedOutAnswer({ cookie, path: "/api/me" }, await send("/api/me", { headers: { cookie } })),
+    ).toBeNull();
   });
 
   it("signing in while presenting a JWE whose sid holds NUL works (the previous session's sid never reaches a query)", async () => {
-    const token = { sub: owner.id, email: owner.email, role: "user", permissions: [], sid: "a\u0000b", authTime: Math.floor(Date.now() / 1000) };
+    const token = {
+      sub: owner.id,
+      email: owner.email,
+      role: "user",
+      permissions: [],
+      sid: "a\u0000b",
+      authTime: Math.floor(Date.now() / 1000),
+    };
     const client = new HttpClient(baseUrl);
     client.cookies.set(SESSION_COOKIE, await encode({ token, secret: E2E_SECRET, salt: SESSION_COOKIE }));
     const response = await client.signIn(owner.email, owner.password);

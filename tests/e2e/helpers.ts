@@ -54,17 +54,26 @@ export async function signedInClient(email: string, password: string): Promise<H
 export function clearsSessionCookie(response: Response): boolean {
   return response.headers
     .getSetCookie()
-    .some((line) => line.startsWith(`${SESSION_COOKIE}=`) && (/max-age=0/i.test(line) || /expires=thu, 01 jan 1970/i.test(line)));
+    .some(
+      (line) =>
+        line.startsWith(`${SESSION_COOKIE}=`) && (/max-age=0/i.test(line) || /expires=thu, 01 jan 1970/i.test(line)),
+    );
 }
 
 /** True when the response hands out a session cookie with a value. */
 export function setsSessionCookie(response: Response): boolean {
-  return response.headers.getSetCookie().some((line) => line.startsWith(`${SESSION_COOKIE}=`) && !line.startsWith(`${SESSION_COOKIE}=;`));
+  return response.headers
+    .getSetCookie()
+    .some((line) => line.startsWith(`${SESSION_COOKIE}=`) && !line.startsWith(`${SESSION_COOKIE}=;`));
 }
 
 /** Row counts that bad input must leave unchanged. */
 export async function rowCounts(db: Db) {
-  const [users, sessions, jwtSessions] = await Promise.all([db.user.count(), db.session.count(), db.jwtSession.count()]);
+  const [users, sessions, jwtSessions] = await Promise.all([
+    db.user.count(),
+    db.session.count(),
+    db.jwtSession.count(),
+  ]);
   return { users, sessions, jwtSessions };
 }
 
@@ -109,7 +118,12 @@ export async function withinJwtRecheckWindow<T>(attempt: () => Promise<T>, tries
  */
 export function ownServerEnv(settings: Record<string, string>): NodeJS.ProcessEnv {
   const { databaseUrl, strategy, recheckSeconds } = e2eTarget();
-  return serverEnv({ DATABASE_URL: databaseUrl, AUTH_SESSION_STRATEGY: strategy, AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds), ...settings });
+  return serverEnv({
+    DATABASE_URL: databaseUrl,
+    AUTH_SESSION_STRATEGY: strategy,
+    AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds),
+    ...settings,
+  });
 }
 
 /** A server of a file's own (see ownServerEnv); the file stops it in its afterAll. */

@@ -14,7 +14,11 @@ const createdUserIds: string[] = [];
 
 beforeAll(async () => {
   instanceB = await startServer(
-    serverEnv({ DATABASE_URL: databaseUrl, AUTH_SESSION_STRATEGY: strategy, AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds) }),
+    serverEnv({
+      DATABASE_URL: databaseUrl,
+      AUTH_SESSION_STRATEGY: strategy,
+      AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds),
+    }),
   );
 });
 afterAll(async () => {
@@ -50,7 +54,8 @@ async function signedInOnA(user: { email: string; password: string }): Promise<H
   return client;
 }
 
-const roleSeenBy = async (client: HttpClient) => (await client.json<{ user: { role: string } }>("/api/me")).body.user.role;
+const roleSeenBy = async (client: HttpClient) =>
+  (await client.json<{ user: { role: string } }>("/api/me")).body.user.role;
 
 describe(`two instances on one database (${strategy})`, () => {
   it("a session made on instance A is accepted by instance B", async () => {

@@ -39,7 +39,11 @@ async function signedIn(user: { email: string; password: string }): Promise<Http
 }
 
 async function rowCounts() {
-  const [users, sessions, jwtSessions] = await Promise.all([db.user.count(), db.session.count(), db.jwtSession.count()]);
+  const [users, sessions, jwtSessions] = await Promise.all([
+    db.user.count(),
+    db.session.count(),
+    db.jwtSession.count(),
+  ]);
   return { users, sessions, jwtSessions };
 }
 
@@ -73,7 +77,10 @@ describe.skipIf(!isPostgres)(
       expect(await health()).toEqual({ status: 200, body: { ok: true, database: "up" } });
       proxy.stop();
       try {
-        expect(await health()).toEqual({ status: 503, body: { ok: false, database: "down", error: "database unreachable" } });
+        expect(await health()).toEqual({
+          status: 503,
+          body: { ok: false, database: "down", error: "database unreachable" },
+        });
       } finally {
         proxy.resume();
       }

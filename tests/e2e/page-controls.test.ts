@@ -18,7 +18,8 @@ afterAll(async () => {
 });
 
 /** The server action id of a progressive-enhancement form whose only button is "Sign out". */
-const signOutActionId = (html: string) => /name="\$ACTION_ID_([0-9a-f]+)"\/><button[^>]*>Sign out<\/button>/.exec(html)?.[1];
+const signOutActionId = (html: string) =>
+  /name="\$ACTION_ID_([0-9a-f]+)"\/><button[^>]*>Sign out<\/button>/.exec(html)?.[1];
 
 describe(`page controls (${strategy})`, () => {
   it("ASVS 7.4.4 every signed-in page has a working Sign out button (a POST form, no JavaScript needed)", async () => {
@@ -28,7 +29,9 @@ describe(`page controls (${strategy})`, () => {
       const response = await client.fetch(path);
       expect(response.status, path).toBe(200);
       const html = await response.text();
-      expect(html, path).toMatch(/<form[^>]*method="POST"[^>]*><input type="hidden" name="\$ACTION_ID_[0-9a-f]+"\/><button[^>]*>Sign out<\/button>/);
+      expect(html, path).toMatch(
+        /<form[^>]*method="POST"[^>]*><input type="hidden" name="\$ACTION_ID_[0-9a-f]+"\/><button[^>]*>Sign out<\/button>/,
+      );
       ids.add(signOutActionId(html));
     }
     expect([...ids]).toHaveLength(1); // the same sign-out action on every page
@@ -36,7 +39,11 @@ describe(`page controls (${strategy})`, () => {
     // Submitting that form the way a browser without JavaScript would (multipart POST) ends the session.
     const form = new FormData();
     form.append(`$ACTION_ID_${[...ids][0]}`, "");
-    const response = await client.fetch("/dashboard", { method: "POST", body: form, headers: { origin: new URL(baseUrl).origin } });
+    const response = await client.fetch("/dashboard", {
+      method: "POST",
+      body: form,
+      headers: { origin: new URL(baseUrl).origin },
+    });
     expect(response.status).toBeLessThan(400);
     expect(client.sessionCookie).toBeUndefined();
     expect((await client.json("/api/me")).status).toBe(401);
@@ -51,7 +58,9 @@ describe(`page controls (${strategy})`, () => {
     ];
     for (const [client, path, hints] of pages) {
       const html = await (await client.fetch(path)).text();
-      const fields = [...html.matchAll(/<input[^>]*name="(?:password|currentPassword|newPassword|confirmPassword)"[^>]*>/g)].map((m) => m[0]);
+      const fields = [
+        ...html.matchAll(/<input[^>]*name="(?:password|currentPassword|newPassword|confirmPassword)"[^>]*>/g),
+      ].map((m) => m[0]);
       expect(fields, path).toHaveLength(hints.length);
       for (const [i, field] of fields.entries()) {
         expect(field, path).toContain('type="password"');

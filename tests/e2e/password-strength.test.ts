@@ -32,7 +32,9 @@ const submit = (page: Page) => page.locator("main form button[type=submit]").cli
 
 /** Waits for the meter to settle on a rating (it rates a pause in the typing, so prefixes are rated on the way). */
 async function meterShows(page: Page, score: number, label: string, advice = "") {
-  await expect.poll(() => meterText(page).innerText(), { timeout: 30_000 }).toBe(`Strength: ${label}.${advice ? ` ${advice}` : ""}`);
+  await expect
+    .poll(() => meterText(page).innerText(), { timeout: 30_000 })
+    .toBe(`Strength: ${label}.${advice ? ` ${advice}` : ""}`);
   expect(await meter(page).getAttribute("data-score")).toBe(String(score));
   expect(await meter(page).getAttribute("aria-valuenow")).toBe(String(score));
   expect(await meter(page).getAttribute("aria-valuetext")).toBe(label);
@@ -43,8 +45,15 @@ const ANOTHER_WORD = "Add more words that are less common.";
 
 /** The scripts a page has loaded so far that carry zxcvbn's dictionaries. */
 async function dictionaryScripts(page: Page): Promise<string[]> {
-  const urls = await page.evaluate(() => performance.getEntriesByType("resource").map((entry) => entry.name).filter((name) => name.endsWith(".js")));
-  const carrying = await Promise.all(urls.map(async (url) => ((await (await fetch(url)).text()).includes(DICTIONARY_MARKER) ? url : null)));
+  const urls = await page.evaluate(() =>
+    performance
+      .getEntriesByType("resource")
+      .map((entry) => entry.name)
+      .filter((name) => name.endsWith(".js")),
+  );
+  const carrying = await Promise.all(
+    urls.map(async (url) => ((await (await fetch(url)).text()).includes(DICTIONARY_MARKER) ? url : null)),
+  );
   return carrying.filter((url): url is string => url !== null);
 }
 
@@ -167,13 +176,21 @@ describe(`password strength meter and check (${strategy})`, () => {
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ name: "API Password", email, password }),
       });
-      return { status: response.status, body: (await response.json()) as { error: string; fieldErrors: Record<string, string[]> } };
+      return {
+        status: response.status,
+        body: (await response.json()) as { error: string; fieldErrors: Record<string, string[]> },
+      };
     };
     const lone = await post("lone-\ud800-surrogate");
-    expect(lone).toEqual({ status: 400, body: expect.objectContaining({ error: "invalid", fieldErrors: { password: [PASSWORD_ILL_FORMED_MESSAGE] } }) });
+    expect(lone).toEqual({
+      status: 400,
+      body: expect.objectContaining({ error: "invalid", fieldErrors: { password: [PASSWORD_ILL_FORMED_MESSAGE] } }),
+    });
     expect((await post("\ud800")).body.fieldErrors).toEqual({ password: [PASSWORD_ILL_FORMED_MESSAGE] });
     expect((await post("low-\udc00-surrogate")).body.fieldErrors).toEqual({ password: [PASSWORD_ILL_FORMED_MESSAGE] });
-    expect((await post("nul-\u0000-inside-it")).body.fieldErrors.password).toEqual([expect.stringContaining("control character")]);
+    expect((await post("nul-\u0000-inside-it")).body.fieldErrors.password).toEqual([
+      expect.stringContaining("control character"),
+    ]);
     const weak = await post("password123");
     expect(weak.status).toBe(400);
     expect(weak.body.fieldErrors.password).toEqual([`This password is too easy to guess. ${COMMON} ${ANOTHER_WORD}`]);

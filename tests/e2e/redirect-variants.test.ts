@@ -85,10 +85,19 @@ const named = (...names: string[]) => allVariants.filter((v) => names.includes(v
 // (b, c) and the Auth.js endpoint are cheap and get every variant.
 const linkSample = [
   ...otherVariants.filter((v) => v.expect !== "fallback"),
-  ...named("//evil.example", "/\\evil.example", `/${hex(0x09)}/evil.example`, "javascript:alert(1)", "http://localhost:PORT@evil.example"),
+  ...named(
+    "//evil.example",
+    "/\\evil.example",
+    `/${hex(0x09)}/evil.example`,
+    "javascript:alert(1)",
+    "http://localhost:PORT@evil.example",
+  ),
 ];
 const sampledControls = [0x00, 0x09, 0x0a, 0x0d, 0x1b, 0x1f, 0x7f].map(hex);
-const rewriteSample = [...controlVariants.filter((v) => sampledControls.some((code) => v.name.includes(code))), ...otherVariants];
+const rewriteSample = [
+  ...controlVariants.filter((v) => sampledControls.some((code) => v.name.includes(code))),
+  ...otherVariants,
+];
 
 let browser: { context: BrowserContext; close: () => Promise<void> };
 let user: TestUser;
@@ -127,7 +136,10 @@ function landingProblem(page: Page, variant: Variant, serverErrors: string[]): s
  * Runs `visit` for every variant in one tab that records 5xx answers and dialogs (a `javascript:` URL that ran
  * would open one), and returns what went wrong, one line per variant.
  */
-async function problemsOver(variants: Variant[], visit: (page: Page, variant: Variant) => Promise<void>): Promise<string[]> {
+async function problemsOver(
+  variants: Variant[],
+  visit: (page: Page, variant: Variant) => Promise<void>,
+): Promise<string[]> {
   const page = await browser.context.newPage();
   const serverErrors: string[] = [];
   page.on("response", (response) => {
@@ -157,7 +169,9 @@ async function problemsOver(variants: Variant[], visit: (page: Page, variant: Va
 
 const withCallback = (path: string, value: string) => `${baseUrl}${path}?callbackUrl=${encodeURIComponent(value)}`;
 const rewriteHiddenCallback = (page: Page, value: string) =>
-  page.locator('input[name="callbackUrl"]').evaluate((input, rewritten) => ((input as HTMLInputElement).value = rewritten), value);
+  page
+    .locator('input[name="callbackUrl"]')
+    .evaluate((input, rewritten) => ((input as HTMLInputElement).value = rewritten), value);
 
 /** Submits the form on the current page and waits until the app has navigated away from `from`. */
 async function submitAndLeave(page: Page, from: string) {
@@ -190,64 +204,86 @@ async function signInBrowser() {
 }
 
 describe(`callbackUrl open-redirect variants in Chromium (${strategy})`, () => {
-  it(`(a) a real sign-in through the login form reached by /login?callbackUrl=… ends on the app's origin (${linkSample.length} sampled variants)`, async () => {
-    const problems = await problemsOver(linkSample, async (page, variant) => {
-      await browser.context.clearCookies();
-      await page.goto(withCallback("/login", variant.value));
-      await fillLogin(page);
-      await submitAndLeave(page, "/login");
-    });
-    expect(problems).toEqual([]);
-  }, BROWSER_TEST_TIMEOUT_MS);
+  it(
+    `(a) a real sign-in through the login form reached by /login?callbackUrl=… ends on the app's origin (${linkSample.length} sampled variants)`,
+    async () => {
+      const problems = await problemsOver(linkSample, async (page, variant) => {
+        await browser.context.clearCookies();
+        await page.goto(withCallback("/login", variant.value));
+        await fillLogin(page);
+        await submitAndLeave(page, "/login");
+      });
+      expect(problems).toEqual([]);
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 
-  it(`(a) the login form's hidden callbackUrl rewritten in the page before a real sign-in: the server action refuses it too (${rewriteSample.length} sampled variants)`, async () => {
-    const problems = await problemsOver(rewriteSample, async (page, variant) => {
-      await browser.context.clearCookies();
-      await page.goto(`${baseUrl}/login`);
-      await rewriteHiddenCallback(page, variant.value);
-      await fillLogin(page);
-      await submitAndLeave(page, "/login");
-    });
-    expect(problems).toEqual([]);
-  }, BROWSER_TEST_TIMEOUT_MS);
+  it(
+    `(a) the login form's hidden callbackUrl rewritten in the page before a real sign-in: the server action refuses it too (${rewriteSample.length} sampled variants)`,
+    async () => {
+      const problems = await problemsOver(rewriteSample, async (page, variant) => {
+        await browser.context.clearCookies();
+        await page.goto(`${baseUrl}/login`);
+        await rewriteHiddenCallback(page, variant.value);
+        await fillLogin(page);
+        await submitAndLeave(page, "/login");
+      });
+      expect(problems).toEqual([]);
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 
-  it(`(b) a signed-in visitor opening /login?callbackUrl=… is redirected on the app's origin (${allVariants.length} variants)`, async () => {
-    await signInBrowser();
-    const visit = async (page: Page, variant: Variant) => void (await page.goto(withCallback("/login", variant.value)));
-    const problems = await problemsOver(allVariants, visit);
-    expect(problems).toEqual([]);
-  }, BROWSER_TEST_TIMEOUT_MS);
+  it(
+    `(b) a signed-in visitor opening /login?callbackUrl=… is redirected on the app's origin (${allVariants.length} variants)`,
+    async () => {
+      await signInBrowser();
+      const visit = async (page: Page, variant: Variant) =>
+        void (await page.goto(withCallback("/login", variant.value)));
+      const problems = await problemsOver(allVariants, visit);
+      expect(problems).toEqual([]);
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 
-  it(`(c) a signed-in visitor opening /register?callbackUrl=… is redirected on the app's origin (${allVariants.length} variants)`, async () => {
-    await signInBrowser();
-    const visit = async (page: Page, variant: Variant) => void (await page.goto(withCallback("/register", variant.value)));
-    const problems = await problemsOver(allVariants, visit);
-    expect(problems).toEqual([]);
-  }, BROWSER_TEST_TIMEOUT_MS);
+  it(
+    `(c) a signed-in visitor opening /register?callbackUrl=… is redirected on the app's origin (${allVariants.length} variants)`,
+    async () => {
+      await signInBrowser();
+      const visit = async (page: Page, variant: Variant) =>
+        void (await page.goto(withCallback("/register", variant.value)));
+      const problems = await problemsOver(allVariants, visit);
+      expect(problems).toEqual([]);
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 
-  it("(c) registering through the form with a hostile callbackUrl, in the link or rewritten in the page, ends on the app's origin", async () => {
-    const sample = named(
-      "//evil.example",
-      "/\\evil.example",
-      `/${hex(0x09)}/evil.example`,
-      "javascript:alert(1)",
-      "safe control /account?tab=1#x",
-    );
-    const fromLink = await problemsOver(sample, async (page, variant) => {
-      await browser.context.clearCookies();
-      await page.goto(withCallback("/register", variant.value));
-      await fillRegistration(page);
-      await submitAndLeave(page, "/register");
-    });
-    const rewritten = await problemsOver(sample, async (page, variant) => {
-      await browser.context.clearCookies();
-      await page.goto(`${baseUrl}/register`);
-      await rewriteHiddenCallback(page, variant.value);
-      await fillRegistration(page);
-      await submitAndLeave(page, "/register");
-    });
-    expect([...fromLink, ...rewritten]).toEqual([]);
-  }, BROWSER_TEST_TIMEOUT_MS);
+  it(
+    "(c) registering through the form with a hostile callbackUrl, in the link or rewritten in the page, ends on the app's origin",
+    async () => {
+      const sample = named(
+        "//evil.example",
+        "/\\evil.example",
+        `/${hex(0x09)}/evil.example`,
+        "javascript:alert(1)",
+        "safe control /account?tab=1#x",
+      );
+      const fromLink = await problemsOver(sample, async (page, variant) => {
+        await browser.context.clearCookies();
+        await page.goto(withCallback("/register", variant.value));
+        await fillRegistration(page);
+        await submitAndLeave(page, "/register");
+      });
+      const rewritten = await problemsOver(sample, async (page, variant) => {
+        await browser.context.clearCookies();
+        await page.goto(`${baseUrl}/register`);
+        await rewriteHiddenCallback(page, variant.value);
+        await fillRegistration(page);
+        await submitAndLeave(page, "/register");
+      });
+      expect([...fromLink, ...rewritten]).toEqual([]);
+    },
+    BROWSER_TEST_TIMEOUT_MS,
+  );
 
   it("no request ever left the app's origin and no script dialog opened", () => {
     expect(offOrigin).toEqual([]);
@@ -277,7 +313,8 @@ describe(`Auth.js POST /api/auth/callback/credentials with hostile callback URLs
     const answers: Answer[] = [];
     for (const variant of allVariants) {
       const client = new HttpClient(baseUrl);
-      if (delivery === "callback-url cookie") client.cookies.set("authjs.callback-url", encodeURIComponent(variant.value));
+      if (delivery === "callback-url cookie")
+        client.cookies.set("authjs.callback-url", encodeURIComponent(variant.value));
       const csrf = await client.fetch("/api/auth/csrf");
       const csrfToken = csrf.ok ? ((await csrf.json()) as { csrfToken: string }).csrfToken : "";
       const form: Record<string, string> = { csrfToken, email: user.email, password: user.password };
@@ -286,23 +323,39 @@ describe(`Auth.js POST /api/auth/callback/credentials with hostile callback URLs
       const query = delivery === "callbackUrl query" ? `?callbackUrl=${encodeURIComponent(variant.value)}` : "";
       const response = await client.fetch(`/api/auth/callback/credentials${query}`, { method: "POST", form });
       const status = Math.max(csrf.status >= 500 ? csrf.status : 0, response.status);
-      answers.push({ variant, status, location: response.headers.get("location"), offOrigin: await offOriginHop(client, response) });
+      answers.push({
+        variant,
+        status,
+        location: response.headers.get("location"),
+        offOrigin: await offOriginHop(client, response),
+      });
     }
     const kinds = new Map<string, number>();
     for (const { status, location } of answers) {
       const redirected = status >= 300 && status < 400 && location;
-      const kind = redirected ? (new URL(location, origin).searchParams.get("error") ?? "signed in") : `status ${status}`;
+      const kind = redirected
+        ? (new URL(location, origin).searchParams.get("error") ?? "signed in")
+        : `status ${status}`;
       kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
     }
     const summary = JSON.stringify(Object.fromEntries(kinds));
-    console.log(`[redirect ${strategy}] Auth.js endpoint, ${delivery}: ${allVariants.length} variants, answers ${summary}`);
+    console.log(
+      `[redirect ${strategy}] Auth.js endpoint, ${delivery}: ${allVariants.length} variants, answers ${summary}`,
+    );
     return answers;
   }
   const cached = new Map<Delivery, Promise<Answer[]>>();
-  const answers = (delivery: Delivery) => cached.get(delivery) ?? cached.set(delivery, answersFor(delivery)).get(delivery)!;
-  const fiveHundreds = (list: Answer[]) => list.filter((a) => a.status >= 500).map((a) => `${a.variant.name}: ${a.status}`);
+  const answers = (delivery: Delivery) =>
+    cached.get(delivery) ?? cached.set(delivery, answersFor(delivery)).get(delivery)!;
+  const fiveHundreds = (list: Answer[]) =>
+    list.filter((a) => a.status >= 500).map((a) => `${a.variant.name}: ${a.status}`);
 
-  for (const delivery of ["callbackUrl field", "callbackUrl query", "redirectTo field", "callback-url cookie"] as const) {
+  for (const delivery of [
+    "callbackUrl field",
+    "callbackUrl query",
+    "redirectTo field",
+    "callback-url cookie",
+  ] as const) {
     it(`every variant in the ${delivery}: the Location and every redirect after it stay on the app's origin`, async () => {
       const list = await answers(delivery);
       expect(list.filter((a) => a.offOrigin).map((a) => `${a.variant.name}: ${a.offOrigin}`)).toEqual([]);

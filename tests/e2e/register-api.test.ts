@@ -16,9 +16,17 @@ afterAll(async () => {
 
 type Answer = { status: number; body: Record<string, unknown>; setCookies: string[] };
 
-async function register(body: BodyInit, headers: Record<string, string> = { "content-type": "application/json" }, extra: RequestInit & { duplex?: "half" } = {}): Promise<Answer> {
+async function register(
+  body: BodyInit,
+  headers: Record<string, string> = { "content-type": "application/json" },
+  extra: RequestInit & { duplex?: "half" } = {},
+): Promise<Answer> {
   const response = await fetch(`${baseUrl}/api/register`, { method: "POST", headers, body, ...extra });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown>, setCookies: response.headers.getSetCookie() };
+  return {
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+    setCookies: response.headers.getSetCookie(),
+  };
 }
 
 function newAccount(label: string) {
@@ -36,7 +44,9 @@ function paddedJson(account: object, size: number): string {
 describe(`POST /api/register (${strategy})`, () => {
   it("201 for a JSON registration: a 'user' account that can sign in; the answer sets no cookie", async () => {
     const account = newAccount("json");
-    const answer = await register(JSON.stringify({ ...account, email: account.email.toUpperCase(), roleName: "admin", active: false }));
+    const answer = await register(
+      JSON.stringify({ ...account, email: account.email.toUpperCase(), roleName: "admin", active: false }),
+    );
 
     expect(answer.status).toBe(201);
     expect(answer.body).toEqual({ id: expect.any(String), email: account.email });
@@ -48,7 +58,10 @@ describe(`POST /api/register (${strategy})`, () => {
 
   it("201 for a form-encoded and a multipart body too", async () => {
     const form = newAccount("form");
-    expect((await register(new URLSearchParams(form).toString(), { "content-type": "application/x-www-form-urlencoded" })).status).toBe(201);
+    expect(
+      (await register(new URLSearchParams(form).toString(), { "content-type": "application/x-www-form-urlencoded" }))
+        .status,
+    ).toBe(201);
     const multipart = newAccount("multipart");
     const data = new FormData();
     for (const [key, value] of Object.entries(multipart)) data.append(key, value);
@@ -57,7 +70,9 @@ describe(`POST /api/register (${strategy})`, () => {
 
   it("409 for a taken email in any case, and the existing account keeps its password", async () => {
     const before = await db.user.findUniqueOrThrow({ where: { email: DEMO.user.email } });
-    const answer = await register(JSON.stringify({ name: "Mallory", email: DEMO.user.email.toUpperCase(), password: "a-new-password" }));
+    const answer = await register(
+      JSON.stringify({ name: "Mallory", email: DEMO.user.email.toUpperCase(), password: "a-new-password" }),
+    );
     expect(answer.status).toBe(409);
     expect(answer.body).toMatchObject({ error: "duplicate", fieldErrors: { email: [expect.any(String)] } });
     expect(await db.user.findUniqueOrThrow({ where: { email: DEMO.user.email } })).toEqual(before);
@@ -67,7 +82,10 @@ describe(`POST /api/register (${strategy})`, () => {
     const before = await rowCounts(db);
     const invalid = await register(JSON.stringify({ name: "", email: "not-an-email", password: "short" }));
     expect(invalid.status).toBe(400);
-    expect(invalid.body).toMatchObject({ error: "invalid", fieldErrors: { name: [expect.any(String)], email: [expect.any(String)], password: [expect.any(String)] } });
+    expect(invalid.body).toMatchObject({
+      error: "invalid",
+      fieldErrors: { name: [expect.any(String)], email: [expect.any(String)], password: [expect.any(String)] },
+    });
 
     const account = newAccount("repeated");
     const repeated = `${new URLSearchParams(account)}&email=${encodeURIComponent(uniqueEmail("second"))}`;
@@ -101,7 +119,9 @@ describe(`POST /api/register (${strategy})`, () => {
         controller.close();
       },
     });
-    expect(await register(stream, { "content-type": "application/json" }, { duplex: "half" })).toMatchObject({ status: 413 });
+    expect(await register(stream, { "content-type": "application/json" }, { duplex: "half" })).toMatchObject({
+      status: 413,
+    });
     expect(await rowCounts(db)).toEqual(before);
     expect(await db.user.findUnique({ where: { email: over.email } })).toBeNull();
   });
@@ -111,13 +131,19 @@ describe(`POST /api/register (${strategy})`, () => {
     const account = newAccount("refused");
     expect((await register(JSON.stringify(account), { "content-type": "text/plain" })).status).toBe(415);
     for (const origin of ["https://evil.example", "null"]) {
-      const crossOrigin = await register(new URLSearchParams(account).toString(), { "content-type": "application/x-www-form-urlencoded", origin });
+      const crossOrigin = await register(new URLSearchParams(account).toString(), {
+        "content-type": "application/x-www-form-urlencoded",
+        origin,
+      });
       expect(crossOrigin).toMatchObject({ status: 403, body: { error: "cross_origin" } });
     }
     expect((await fetch(`${baseUrl}/api/register?${new URLSearchParams(account)}`)).status).toBe(405);
     expect(await rowCounts(db)).toEqual(before);
 
     // The same request from the app's own origin is accepted, so the 403 above was the origin check.
-    expect((await register(JSON.stringify(account), { "content-type": "application/json", origin: new URL(baseUrl).origin })).status).toBe(201);
+    expect(
+      (await register(JSON.stringify(account), { "content-type": "application/json", origin: new URL(baseUrl).origin }))
+        .status,
+    ).toBe(201);
   });
 });

@@ -42,22 +42,36 @@ function pagePolicyNonce(response: Response, label: string): string {
   const nonce = /script-src 'self' 'nonce-([A-Za-z0-9+/]{22}==)' 'strict-dynamic'(;|$)/.exec(csp)?.[1];
   expect(nonce, `${label}: ${csp}`).toBeTruthy();
   expect(csp, label).toContain(`style-src 'self' 'nonce-${nonce}'`);
-  for (const directive of ["object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"]) expect(csp, label).toContain(directive);
+  for (const directive of ["object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'"])
+    expect(csp, label).toContain(directive);
   expect(csp, label).not.toMatch(/unsafe-(eval|inline)/);
   return nonce!;
 }
 
 function expectCommonHeaders(response: Response, label: string) {
-  for (const [name, value] of Object.entries(COMMON)) expect(response.headers.get(name), `${label} ${name}`).toBe(value);
+  for (const [name, value] of Object.entries(COMMON))
+    expect(response.headers.get(name), `${label} ${name}`).toBe(value);
   const permissions = response.headers.get("permissions-policy") ?? "";
-  for (const feature of ["camera=()", "microphone=()", "geolocation=()", "payment=()", "usb=()", "publickey-credentials-get=(self)"]) {
+  for (const feature of [
+    "camera=()",
+    "microphone=()",
+    "geolocation=()",
+    "payment=()",
+    "usb=()",
+    "publickey-credentials-get=(self)",
+  ]) {
     expect(permissions, label).toContain(feature);
   }
   expect(response.headers.get("strict-transport-security"), `${label}: HSTS over plain http`).toBeNull();
 }
 
 /** A page or bodiless API answer: the proxy's headers with a fresh nonce. */
-async function expectProxyHeaders(client: HttpClient, path: string, status: number, init: RequestInit = {}): Promise<string> {
+async function expectProxyHeaders(
+  client: HttpClient,
+  path: string,
+  status: number,
+  init: RequestInit = {},
+): Promise<string> {
   const response = await client.fetch(path, init);
   expect(response.status, path).toBe(status);
   expectCommonHeaders(response, path);
@@ -126,8 +140,15 @@ describe(`security headers over HTTP (${strategy})`, () => {
     const csrfToken = await client.csrfToken();
     const answers = [
       await client.fetch(asset!),
-      await client.fetch("/api/auth/callback/credentials", { method: "POST", form: { csrfToken, email: "", password: "" } }),
-      await client.fetch("/api/register", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }),
+      await client.fetch("/api/auth/callback/credentials", {
+        method: "POST",
+        form: { csrfToken, email: "", password: "" },
+      }),
+      await client.fetch("/api/register", {
+        method: "POST",
+        body: "{}",
+        headers: { "content-type": "application/json" },
+      }),
       await client.fetch("/api/no-such-route", { method: "POST", body: "x" }),
     ];
     expect(answers.map((r) => r.status).slice(0, 2)).toEqual([200, 302]);
@@ -145,18 +166,30 @@ describe(`security headers over HTTP (${strategy})`, () => {
     const page = await client.fetch("/login", { headers: https });
     expect(page.headers.get("strict-transport-security")).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
     expect(page.headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
-    const post = await client.fetch("/api/register", { method: "POST", body: "{}", headers: { ...https, "content-type": "application/json" } });
+    const post = await client.fetch("/api/register", {
+      method: "POST",
+      body: "{}",
+      headers: { ...https, "content-type": "application/json" },
+    });
     expect(post.headers.get("strict-transport-security")).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
     const api = await client.fetch("/api/health", { headers: https });
     expect(api.headers.get("strict-transport-security")).toMatch(/^max-age=\d{8,}; includeSubDomains$/);
-    expect((await client.fetch("/login", { headers: { "x-forwarded-proto": "http" } })).headers.get("strict-transport-security")).toBeNull();
+    expect(
+      (await client.fetch("/login", { headers: { "x-forwarded-proto": "http" } })).headers.get(
+        "strict-transport-security",
+      ),
+    ).toBeNull();
   });
 
   describe("with an https AUTH_URL", () => {
     let server: RunningServer;
     beforeAll(async () => {
       const port = await freePort();
-      const env = { DATABASE_URL: databaseUrl, AUTH_SESSION_STRATEGY: strategy, AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds) };
+      const env = {
+        DATABASE_URL: databaseUrl,
+        AUTH_SESSION_STRATEGY: strategy,
+        AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds),
+      };
       server = await startServer(serverEnv({ ...env, AUTH_URL: `https://localhost:${port}` }), port);
     });
     afterAll(() => server?.stop());
@@ -216,10 +249,14 @@ describe(`the CSP in Chromium (${strategy})`, () => {
     const response = await page.goto(`${baseUrl}${path}`);
     expect(response?.status(), path).toBeLessThan(500);
     expect(response?.headers()["content-security-policy"], path).toContain("'strict-dynamic'");
-    await page.waitForFunction(() => {
-      const main = document.querySelector("main");
-      return main !== null && Object.keys(main).some((key) => key.startsWith("__reactFiber"));
-    }, undefined, { timeout: 15_000 });
+    await page.waitForFunction(
+      () => {
+        const main = document.querySelector("main");
+        return main !== null && Object.keys(main).some((key) => key.startsWith("__reactFiber"));
+      },
+      undefined,
+      { timeout: 15_000 },
+    );
   }
 
   it("ASVS 3.4.3 every page, signed out, signed in as admin and as a user, renders and hydrates with zero CSP violations", async () => {
@@ -261,7 +298,9 @@ describe(`the CSP in Chromium (${strategy})`, () => {
     await page.waitForURL(`${baseUrl}/dashboard`);
 
     // The session provider's own check runs (GET /api/session every AUTH_CLIENT_REFRESH_SECONDS while signed in).
-    const sessionCheck = await page.waitForResponse((r) => new URL(r.url()).pathname === "/api/session", { timeout: 20_000 });
+    const sessionCheck = await page.waitForResponse((r) => new URL(r.url()).pathname === "/api/session", {
+      timeout: 20_000,
+    });
     expect(sessionCheck.status()).toBe(200);
     expect(await page.locator('[data-testid="nav-email"]').innerText()).toBe(admin.email);
 
@@ -298,10 +337,14 @@ describe(`the CSP in Chromium (${strategy})`, () => {
     await browser.context.clearCookies();
     const page = await browser.context.newPage();
     // What an injection flaw would do: the server's real answer and headers, with markup added to its HTML.
-    const injected = '<script>window.injected = true</script><style>body { color: rgb(255, 0, 0) }</style><meta name="probe" style="color: red">';
+    const injected =
+      '<script>window.injected = true</script><style>body { color: rgb(255, 0, 0) }</style><meta name="probe" style="color: red">';
     await page.route(`${baseUrl}/login`, async (route) => {
       const response = await route.fetch();
-      await route.fulfill({ response, body: (await response.text()).replace(/<head[^>]*>/, (head) => head + injected) });
+      await route.fulfill({
+        response,
+        body: (await response.text()).replace(/<head[^>]*>/, (head) => head + injected),
+      });
     });
     const before = violations.length;
     await page.goto(`${baseUrl}/login`);

@@ -7,7 +7,16 @@ import { launchBrowser } from "../support/browser";
 import { projectRoot } from "../support/databases";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
 import { HttpClient } from "../support/http-client";
-import { createTestUser, deleteTestUser, rowCounts, sessionRowsOf, setsSessionCookie, signedInClient, uniqueEmail, type TestUser } from "./helpers";
+import {
+  createTestUser,
+  deleteTestUser,
+  rowCounts,
+  sessionRowsOf,
+  setsSessionCookie,
+  signedInClient,
+  uniqueEmail,
+  type TestUser,
+} from "./helpers";
 
 // Malformed and foreign server-action posts get a 4xx from proxy.ts (lib/server-action-guard.ts) before Next.js
 // decodes them (Next answered these 500), and actions given something other than a form answer with a message.
@@ -37,14 +46,17 @@ async function captureAction(path: string, fields: Record<string, string>): Prom
       const request = route.request();
       if (request.method() !== "POST" || !request.headers()["next-action"]) return route.continue();
       const sent = await request.allHeaders();
-      const headers = Object.fromEntries(REPLAYED_HEADERS.filter((name) => sent[name] !== undefined).map((name) => [name, sent[name]]));
+      const headers = Object.fromEntries(
+        REPLAYED_HEADERS.filter((name) => sent[name] !== undefined).map((name) => [name, sent[name]]),
+      );
       captured = { path, headers, body: request.postDataBuffer()! };
       await route.abort();
     });
     await page.goto(`${baseUrl}${path}`);
     for (const [name, value] of Object.entries(fields)) await page.fill(`input[name="${name}"]`, value);
     await page.click('main button[type="submit"]');
-    for (let waited = 0; !captured && waited < 15_000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (let waited = 0; !captured && waited < 15_000; waited += 100)
+      await new Promise((resolve) => setTimeout(resolve, 100));
     if (!captured) throw new Error(`no server-action post from ${path}`);
     return captured;
   } finally {
@@ -57,7 +69,11 @@ beforeAll(async () => {
   admin = await createTestUser(db, "action-guard-admin", "admin");
   login = await captureAction("/login", { email: user.email, password: user.password });
   registerEmail = uniqueEmail("action-guard-new");
-  register = await captureAction("/register", { name: "Guard Test", email: registerEmail, password: "a-good-long-password" });
+  register = await captureAction("/register", {
+    name: "Guard Test",
+    email: registerEmail,
+    password: "a-good-long-password",
+  });
 }, 120_000);
 afterAll(async () => {
   await deleteTestUser(db, user);
@@ -66,16 +82,23 @@ afterAll(async () => {
 });
 
 /** Replays a captured post with some headers or the body replaced (a header set to null is left out). */
-function replay(action: Captured, change: { headers?: Record<string, string | null>; body?: BodyInit } = {}, client = new HttpClient(baseUrl)) {
+function replay(
+  action: Captured,
+  change: { headers?: Record<string, string | null>; body?: BodyInit } = {},
+  client = new HttpClient(baseUrl),
+) {
   const headers = new Headers();
-  for (const [name, value] of Object.entries({ ...action.headers, ...change.headers })) if (value !== null) headers.set(name, value);
+  for (const [name, value] of Object.entries({ ...action.headers, ...change.headers }))
+    if (value !== null) headers.set(name, value);
   const body = change.body ?? new Uint8Array(action.body);
   return client.fetch(action.path, { method: "POST", headers, body, duplex: "half" } as RequestInit);
 }
 
 /** The captured multipart body as a FormData, to change its fields. */
 async function capturedForm(action: Captured): Promise<FormData> {
-  return new Response(new Uint8Array(action.body), { headers: { "content-type": action.headers["content-type"] } }).formData();
+  return new Response(new Uint8Array(action.body), {
+    headers: { "content-type": action.headers["content-type"] },
+  }).formData();
 }
 /** A FormData body with a changed FormData argument field ("_1_email" and the like), plus the matching header. */
 async function withField(action: Captured, field: string, value: string) {
@@ -84,7 +107,10 @@ async function withField(action: Captured, field: string, value: string) {
   expect(name, `no ${field} field in the captured post`).toBeTruthy();
   form.set(name, value);
   const encoded = new Request(baseUrl, { method: "POST", body: form });
-  return { headers: { "content-type": encoded.headers.get("content-type")! }, body: new Uint8Array(await encoded.arrayBuffer()) };
+  return {
+    headers: { "content-type": encoded.headers.get("content-type")! },
+    body: new Uint8Array(await encoded.arrayBuffer()),
+  };
 }
 
 /** Runs `send`, then checks the guard answered with a short no-store JSON 4xx and the app's headers, changing nothing. */
@@ -120,7 +146,11 @@ describe(`server-action posts refused before Next.js decodes them (${strategy})`
   it.each([
     ["a foreign Origin", "https://evil.example", /foreign_origin/],
     ["Origin: null", "null", /foreign_origin/],
-    ["the app's host on another port", ORIGIN.replace(/:(\d+)$/, (_, port) => `:${Number(port) + 1}`), /foreign_origin/],
+    [
+      "the app's host on another port",
+      ORIGIN.replace(/:(\d+)$/, (_, port) => `:${Number(port) + 1}`),
+      /foreign_origin/,
+    ],
     ["no Origin", null, /origin_required/],
   ])("ASVS 3.5.1 the sign-in post with %s → 403", async (_label, origin, error) => {
     await expectRefused(() => replay(login, { headers: { origin } }), 403, error);
@@ -148,9 +178,24 @@ describe(`server-action posts refused before Next.js decodes them (${strategy})`
   it.each([
     ["a 50,000-deep nested text/plain body → 400", text(nested(50_000)), 400, /too_deep/],
     ["a text/plain body that is not JSON → 400", text("email=a&password=b"), 400, /malformed_arguments/],
-    ["a text/plain body referring to parts it does not carry → 400", text('[{"status":"idle"},"$K1","$1"]'), 400, /malformed_arguments/],
-    ["garbage multipart → 400", { headers: { "content-type": "multipart/form-data; boundary=x" }, body: "--x\r\nbroken" }, 400, /malformed_body/],
-    ["an application/json body → 415", { headers: { "content-type": "application/json" }, body: "[]" }, 415, /unsupported_media_type/],
+    [
+      "a text/plain body referring to parts it does not carry → 400",
+      text('[{"status":"idle"},"$K1","$1"]'),
+      400,
+      /malformed_arguments/,
+    ],
+    [
+      "garbage multipart → 400",
+      { headers: { "content-type": "multipart/form-data; boundary=x" }, body: "--x\r\nbroken" },
+      400,
+      /malformed_body/,
+    ],
+    [
+      "an application/json body → 415",
+      { headers: { "content-type": "application/json" }, body: "[]" },
+      415,
+      /unsupported_media_type/,
+    ],
   ])("%s", async (_label, change, status, error) => {
     await expectRefused(() => replay(login, change), status, error);
   });
@@ -159,7 +204,10 @@ describe(`server-action posts refused before Next.js decodes them (${strategy})`
     const form = await capturedForm(login);
     form.set("0", `[${nested(50_000)}]`);
     const encoded = new Request(baseUrl, { method: "POST", body: form });
-    const change = { headers: { "content-type": encoded.headers.get("content-type")! }, body: new Uint8Array(await encoded.arrayBuffer()) };
+    const change = {
+      headers: { "content-type": encoded.headers.get("content-type")! },
+      body: new Uint8Array(await encoded.arrayBuffer()),
+    };
     await expectRefused(() => replay(login, change), 400, /too_deep/);
   });
 
@@ -167,7 +215,10 @@ describe(`server-action posts refused before Next.js decodes them (${strategy})`
     const form = await capturedForm(login);
     form.set("0", '[{"status":"idle"},"$7"]');
     const encoded = new Request(baseUrl, { method: "POST", body: form });
-    const change = { headers: { "content-type": encoded.headers.get("content-type")! }, body: new Uint8Array(await encoded.arrayBuffer()) };
+    const change = {
+      headers: { "content-type": encoded.headers.get("content-type")! },
+      body: new Uint8Array(await encoded.arrayBuffer()),
+    };
     await expectRefused(() => replay(login, change), 400, /malformed_arguments/);
   });
 
@@ -178,7 +229,11 @@ describe(`server-action posts refused before Next.js decodes them (${strategy})`
     expect(signOutId).toBeTruthy();
     const form = new FormData();
     form.append(`$ACTION_ID_${signOutId}`, "");
-    const response = await client.fetch("/dashboard", { method: "POST", body: form, headers: { origin: "https://evil.example" } });
+    const response = await client.fetch("/dashboard", {
+      method: "POST",
+      body: form,
+      headers: { origin: "https://evil.example" },
+    });
     expect(response.status).toBe(403);
     expect((await client.json("/api/me")).status).toBe(200);
     await client.signOut();
@@ -218,8 +273,15 @@ describe(`server actions given something other than a form (${strategy})`, () =>
 
   it("every server action of the app, called by an admin with arguments that are not a form, answers without a 5xx", async () => {
     // Every action the build contains, from Next's own manifest, posted to a page that serves it.
-    const manifestPath = join(projectRoot, process.env.NEXT_DIST_DIR || ".next", "server", "server-reference-manifest.json");
-    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { node: Record<string, { workers: object; exportedName: string }> };
+    const manifestPath = join(
+      projectRoot,
+      process.env.NEXT_DIST_DIR || ".next",
+      "server",
+      "server-reference-manifest.json",
+    );
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+      node: Record<string, { workers: object; exportedName: string }>;
+    };
     const actions = Object.entries(manifest.node)
       .filter(([, action]) => action.exportedName !== "signOutAction") // takes no arguments, and would end this client's session
       .map(([id, action]) => {
@@ -229,19 +291,35 @@ describe(`server actions given something other than a form (${strategy})`, () =>
     expect(actions.length).toBeGreaterThanOrEqual(17);
 
     const client = await signedInClient(admin.email, admin.password);
-    const usersBefore = await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, roleName: true, active: true } });
+    const usersBefore = await db.user.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, roleName: true, active: true },
+    });
     for (const { id, name, path } of actions) {
-      for (const args of ['["a string"]', '[{},"a string"]', "[null,null]", "[]", '[{},{"productId":"notebook","userId":"x"}]']) {
+      for (const args of [
+        '["a string"]',
+        '[{},"a string"]',
+        "[null,null]",
+        "[]",
+        '[{},{"productId":"notebook","userId":"x"}]',
+      ]) {
         const response = await client.fetch(path, {
           method: "POST",
-          headers: { "next-action": id, origin: ORIGIN, "content-type": "text/plain;charset=UTF-8", accept: "text/x-component" },
+          headers: {
+            "next-action": id,
+            origin: ORIGIN,
+            "content-type": "text/plain;charset=UTF-8",
+            accept: "text/x-component",
+          },
           body: args,
         });
         expect(response.status, `${name} on ${path} with ${args}`).toBeLessThan(500);
         await response.arrayBuffer();
       }
     }
-    expect(await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, roleName: true, active: true } })).toEqual(usersBefore);
+    expect(
+      await db.user.findMany({ orderBy: { id: "asc" }, select: { id: true, roleName: true, active: true } }),
+    ).toEqual(usersBefore);
     expect((await client.json("/api/me")).status).toBe(200);
   });
 });

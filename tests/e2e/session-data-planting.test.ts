@@ -35,13 +35,17 @@ async function pageWith(cookies: { value: string; path?: string }[] = []): Promi
   await browser.context.clearCookies();
   if (cookies.length) {
     const domain = new URL(baseUrl).hostname;
-    await browser.context.addCookies(cookies.map(({ value, path = "/" }) => ({ name: ANONYMOUS_COOKIE, value, domain, path })));
+    await browser.context.addCookies(
+      cookies.map(({ value, path = "/" }) => ({ name: ANONYMOUS_COOKIE, value, domain, path })),
+    );
   }
   return browser.context.newPage();
 }
 
 async function anonymousCookies(): Promise<{ value: string; path: string }[]> {
-  return (await browser.context.cookies(baseUrl)).filter((c) => c.name === ANONYMOUS_COOKIE).map(({ value, path }) => ({ value, path }));
+  return (await browser.context.cookies(baseUrl))
+    .filter((c) => c.name === ANONYMOUS_COOKIE)
+    .map(({ value, path }) => ({ value, path }));
 }
 
 async function onlyAnonymousCookie(): Promise<string> {
@@ -76,7 +80,11 @@ async function waitForQuantity(page: Page, productId: string, expected: string) 
 
 /** Store names under an anonymous id (the move marker included). */
 async function namesUnder(token: string): Promise<string[]> {
-  const rows = await db.sessionData.findMany({ where: { key: keyOf(token) }, select: { name: true }, orderBy: { name: "asc" } });
+  const rows = await db.sessionData.findMany({
+    where: { key: keyOf(token) },
+    select: { name: true },
+    orderBy: { name: "asc" },
+  });
   return rows.map((r) => r.name);
 }
 
@@ -114,7 +122,9 @@ describe(`planted anonymous session-data cookies (${strategy})`, () => {
     // Writing with it right after the move is refused (as a second tab would be), and still reveals nothing.
     await press(reader, "add-pen");
     await reader.locator('[data-testid="add-pen"] [role="alert"]').waitFor(WAIT);
-    expect(await reader.locator('[data-testid="add-pen"] [role="alert"]').innerText()).toMatch(/just changed in another tab/);
+    expect(await reader.locator('[data-testid="add-pen"] [role="alert"]').innerText()).toMatch(
+      /just changed in another tab/,
+    );
     expect(await onlyAnonymousCookie()).toBe(planted);
     await reader.close();
 
@@ -122,7 +132,10 @@ describe(`planted anonymous session-data cookies (${strategy})`, () => {
     const victimId = victimCookies.find((c) => c.path === "/")?.value;
     expect(victimId).toBeDefined();
     expect(victimId).not.toBe(planted);
-    const holding = await db.sessionData.findMany({ where: { data: { contains: "Victoria Private" } }, select: { key: true } });
+    const holding = await db.sessionData.findMany({
+      where: { data: { contains: "Victoria Private" } },
+      select: { key: true },
+    });
     expect(holding).toEqual([{ key: keyOf(victimId!) }]);
     expect(await namesUnder(planted)).toEqual([MOVED_MARKER]);
     expect(await namesUnder(victimId!)).toEqual(["cart", "onboarding"]); // the planted cart came along (seeded, visible)
@@ -140,7 +153,9 @@ describe(`planted anonymous session-data cookies (${strategy})`, () => {
     expect(await back.locator('[data-testid="step-1-summary"]').innerText()).toBe("Victoria Private · Victim Ltd");
     const rows = await sessionRowsOf(db, user.id);
     const [session] = strategy === "database" ? rows.sessions : rows.jwtSessions;
-    const draft = await db.sessionData.findUnique({ where: { key_name: { key: `s:${session.id}`, name: "onboarding" } } });
+    const draft = await db.sessionData.findUnique({
+      where: { key_name: { key: `s:${session.id}`, name: "onboarding" } },
+    });
     expect(draft?.data).toContain("Victoria Private");
     expect(await db.sessionData.count({ where: { key: keyOf(victimId!), name: "onboarding" } })).toBe(0);
     await back.close();
@@ -185,7 +200,9 @@ describe(`planted anonymous session-data cookies (${strategy})`, () => {
     await waitForQuantity(page, "stickers", "1"); // this response's own cart, under a new id
     const fresh = (await anonymousCookies()).find((c) => c.path === "/" && c.value !== own)?.value;
     expect(fresh).toBeDefined();
-    const withStickers = await db.sessionData.findMany({ where: { data: { contains: "stickers" }, key: { in: [own, planted, fresh!].map(keyOf) } } });
+    const withStickers = await db.sessionData.findMany({
+      where: { data: { contains: "stickers" }, key: { in: [own, planted, fresh!].map(keyOf) } },
+    });
     expect(withStickers.map((r) => r.key)).toEqual([keyOf(fresh!)]);
     // The planted cookie is still there, so the next request is ambiguous again: a planter can keep a visitor's
     // signed-out data from persisting (documented), but neither id ever received it.

@@ -108,7 +108,9 @@ describe(`server-side session data (${strategy})`, () => {
     const cookie = (await browser.context.cookies(baseUrl)).find((c) => c.name === ANONYMOUS_COOKIE)!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: "Lax" });
     expect(Buffer.from(cookie.value, "base64url")).toHaveLength(32);
-    const anonymousRow = await db.sessionData.findUnique({ where: { key_name: { key: `a:${sha256(cookie.value)}`, name: "cart" } } });
+    const anonymousRow = await db.sessionData.findUnique({
+      where: { key_name: { key: `a:${sha256(cookie.value)}`, name: "cart" } },
+    });
     expect(JSON.parse(anonymousRow!.data)).toEqual({ items: { notebook: 2, pen: 1 } });
     expect(await db.sessionData.count({ where: { key: { contains: cookie.value } } })).toBe(0);
 
@@ -121,7 +123,9 @@ describe(`server-side session data (${strategy})`, () => {
     expect(await quantity(page, "notebook")).toBe("2");
     expect(await quantity(page, "pen")).toBe("1");
     const sessionId = await onlySessionId(user);
-    const sessionRow = await db.sessionData.findUnique({ where: { key_name: { key: `s:${sessionId}`, name: "cart" } } });
+    const sessionRow = await db.sessionData.findUnique({
+      where: { key_name: { key: `s:${sessionId}`, name: "cart" } },
+    });
     expect(JSON.parse(sessionRow!.data)).toEqual({ items: { notebook: 2, pen: 1 } });
     expect(await db.sessionData.count({ where: { key: `a:${sha256(cookie.value)}` } })).toBe(0);
 

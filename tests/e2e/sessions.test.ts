@@ -118,14 +118,21 @@ describe.runIf(strategy === "jwt")("JWT sessions", () => {
     // JWE compact serialization: header.encryptedKey.iv.ciphertext.tag ("dir" leaves the key part empty).
     const parts = cookie.split(".");
     expect(parts).toHaveLength(5);
-    expect(JSON.parse(Buffer.from(parts[0], "base64url").toString())).toMatchObject({ alg: "dir", enc: "A256CBC-HS512" });
+    expect(JSON.parse(Buffer.from(parts[0], "base64url").toString())).toMatchObject({
+      alg: "dir",
+      enc: "A256CBC-HS512",
+    });
     // The claims are encrypted: the email is not readable from the cookie.
     expect(Buffer.from(parts[3], "base64url").toString("latin1")).not.toContain(user.email);
 
     const after = await sessionRowsOf(db, user.id);
     expect(after.sessions).toHaveLength(0);
     expect(after.jwtSessions).toHaveLength(1); // the revocation record, not a Session row
-    expect(await db.session.findFirst({ where: { OR: [{ sessionToken: cookie }, { sessionToken: hashSessionToken(cookie) }] } })).toBeNull();
+    expect(
+      await db.session.findFirst({
+        where: { OR: [{ sessionToken: cookie }, { sessionToken: hashSessionToken(cookie) }] },
+      }),
+    ).toBeNull();
   });
 
   it("sign-out clears the cookie and forgets the session record", async () => {

@@ -46,7 +46,8 @@ async function signedInBrowser() {
     await page.goto(`${server.url}/dashboard`);
     return new URL(page.url()).pathname;
   };
-  const cookieExpiry = async () => (await browser.context.cookies()).find((c) => c.name === "authjs.session-token")?.expires ?? null;
+  const cookieExpiry = async () =>
+    (await browser.context.cookies()).find((c) => c.name === "authjs.session-token")?.expires ?? null;
   /** GET /api/me from the open page (fetch, the browser's cookies, no navigation): its status. */
   const callApi = () => page.evaluate(async () => (await fetch("/api/me")).status);
   return { browser, visit, callApi, cookieExpiry, elapsed: () => (Date.now() - startedAt) / 1000 };

@@ -31,41 +31,44 @@ async function refusedStart(databaseUrl: string): Promise<string> {
   return error!.message;
 }
 
-describe.skipIf(strategy !== "database")(`startup schema check (${provider}; runs in the database-strategy run only, it does not depend on the strategy)`, () => {
-  it("exits 1 on a database without tables and says to run `npm run db:migrate`", async () => {
-    const empty = await createEmptyDatabase(provider);
-    cleanups.push(empty.drop);
-    const output = await refusedStart(empty.url);
-    expect(output).toContain("next start exited with 1");
-    expect(output).toContain(`The ${provider} database has no tables from this app`);
-    expect(output).toContain("npm run db:migrate");
-  });
+describe.skipIf(strategy !== "database")(
+  `startup schema check (${provider}; runs in the database-strategy run only, it does not depend on the strategy)`,
+  () => {
+    it("exits 1 on a database without tables and says to run `npm run db:migrate`", async () => {
+      const empty = await createEmptyDatabase(provider);
+      cleanups.push(empty.drop);
+      const output = await refusedStart(empty.url);
+      expect(output).toContain("next start exited with 1");
+      expect(output).toContain(`The ${provider} database has no tables from this app`);
+      expect(output).toContain("npm run db:migrate");
+    });
 
-  it("exits 1 naming the migration that is not applied", async () => {
-    const migrated: TestDatabase = await createTemplate(provider);
-    cleanups.push(migrated.drop);
-    const newest = migrationFolders(join(projectRoot, prismaPathsFor(provider).migrations))!.at(-1)!;
-    await deleteMigrationRow(migrated.url, newest);
-    const output = await refusedStart(migrated.url);
-    expect(output).toContain("next start exited with 1");
-    expect(output).toContain(`1 migration(s) not applied to the ${provider} database`);
-    expect(output).toContain(newest);
-    expect(output).toContain("npm run db:migrate");
-  });
+    it("exits 1 naming the migration that is not applied", async () => {
+      const migrated: TestDatabase = await createTemplate(provider);
+      cleanups.push(migrated.drop);
+      const newest = migrationFolders(join(projectRoot, prismaPathsFor(provider).migrations))!.at(-1)!;
+      await deleteMigrationRow(migrated.url, newest);
+      const output = await refusedStart(migrated.url);
+      expect(output).toContain("next start exited with 1");
+      expect(output).toContain(`1 migration(s) not applied to the ${provider} database`);
+      expect(output).toContain(newest);
+      expect(output).toContain("npm run db:migrate");
+    });
 
-  it("starts anyway when the database is unreachable, and reports 503 until it answers", async () => {
-    const unreachable =
-      provider === "postgresql"
-        ? `postgresql://postgres@127.0.0.1:${await freePort()}/nothing_listens_here` // nothing listens on that port
-        : `file:${join(tmpDir, "no-such-directory", "app.db")}`; // SQLite cannot create a file there
-    const server = await startServer(serverEnv({ DATABASE_URL: unreachable }));
-    cleanups.push(server.stop);
-    const response = await fetch(`${server.url}/api/health`);
-    expect(response.status).toBe(503);
-    expect(await response.json()).toMatchObject({ ok: false, database: "down" });
-    expect(server.output()).toContain(`Could not check the ${provider} database schema`);
-  });
-});
+    it("starts anyway when the database is unreachable, and reports 503 until it answers", async () => {
+      const unreachable =
+        provider === "postgresql"
+          ? `postgresql://postgres@127.0.0.1:${await freePort()}/nothing_listens_here` // nothing listens on that port
+          : `file:${join(tmpDir, "no-such-directory", "app.db")}`; // SQLite cannot create a file there
+      const server = await startServer(serverEnv({ DATABASE_URL: unreachable }));
+      cleanups.push(server.stop);
+      const response = await fetch(`${server.url}/api/health`);
+      expect(response.status).toBe(503);
+      expect(await response.json()).toMatchObject({ ok: false, database: "down" });
+      expect(server.output()).toContain(`Could not check the ${provider} database schema`);
+    });
+  },
+);
 
 async function deleteMigrationRow(url: string, name: string): Promise<void> {
   if (provider === "postgresql") {

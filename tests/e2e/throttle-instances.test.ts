@@ -31,7 +31,9 @@ beforeAll(async () => {
   // database pools) rather than one that happens to be ready sooner.
   const warmUp = await newUser("warm-up");
   for (const [i, instance] of instances.entries()) {
-    const answer = await (await preparedAttempt(instance, warmUp.email, warmUp.password, `203.0.113.${220 + i}`)).send();
+    const answer = await (
+      await preparedAttempt(instance, warmUp.email, warmUp.password, `203.0.113.${220 + i}`)
+    ).send();
     expect(answer.outcome).toBe("signed-in");
     throttleRowKeys.push(throttleKeys.address(`203.0.113.${220 + i}`));
   }
@@ -94,7 +96,8 @@ async function throttleRow(key: string) {
 }
 
 function dumpServers() {
-  for (const [i, instance] of instances.entries()) console.error(`--- instance ${i} output ---\n${instance.output().slice(-3000)}`);
+  for (const [i, instance] of instances.entries())
+    console.error(`--- instance ${i} output ---\n${instance.output().slice(-3000)}`);
 }
 
 describe(`sign-in throttle across two instances on one ${provider} database (${strategy})`, () => {
@@ -102,7 +105,9 @@ describe(`sign-in throttle across two instances on one ${provider} database (${s
     const victim = await newUser("burst");
     const accountKey = throttleKeys.account(victim.email);
     const attempts = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => preparedAttempt(instances[i % 2], victim.email, `wrong-${i}`, `198.51.100.${i + 1}`)),
+      Array.from({ length: 40 }, (_, i) =>
+        preparedAttempt(instances[i % 2], victim.email, `wrong-${i}`, `198.51.100.${i + 1}`),
+      ),
     );
     // The owner's own attempt, ready on the instance the 21st guess goes to.
     const owner = await preparedAttempt(instances[0], victim.email, victim.password, "203.0.113.200");
@@ -131,7 +136,9 @@ describe(`sign-in throttle across two instances on one ${provider} database (${s
     const ownerAnswer = await ownerSent!;
 
     const counts = tally(answers.map((a) => a.outcome));
-    const perInstance = instances.map((instance) => tally(answers.filter((a) => a.instance === instance).map((a) => a.outcome)));
+    const perInstance = instances.map((instance) =>
+      tally(answers.filter((a) => a.instance === instance).map((a) => a.outcome)),
+    );
     const rowAfterBurst = await throttleRow(accountKey);
     console.log(
       `[throttle ${provider}/${strategy}] 40 concurrent wrong guesses over 2 instances: ${counts.evaluated} evaluated, ` +
@@ -153,7 +160,9 @@ describe(`sign-in throttle across two instances on one ${provider} database (${s
 
     // After the burst the account stays locked on both instances, even for the right password from a new address.
     for (const [i, instance] of instances.entries()) {
-      const later = await (await preparedAttempt(instance, victim.email, victim.password, `203.0.113.${210 + i}`)).send();
+      const later = await (
+        await preparedAttempt(instance, victim.email, victim.password, `203.0.113.${210 + i}`)
+      ).send();
       expect(later.outcome).toBe("rate-limited");
     }
     expect(await throttleRow(accountKey)).toMatchObject({ failures: 43 });
@@ -168,12 +177,16 @@ describe(`sign-in throttle across two instances on one ${provider} database (${s
     const address = "203.0.113.77";
     const addressKey = throttleKeys.address(address);
     throttleRowKeys.push(addressKey, throttleKeys.address("203.0.113.78"));
-    const attempts = await Promise.all(sprayed.map((user, i) => preparedAttempt(instances[i % 2], user.email, "Summer2024!", address)));
+    const attempts = await Promise.all(
+      sprayed.map((user, i) => preparedAttempt(instances[i % 2], user.email, "Summer2024!", address)),
+    );
     const answers = await Promise.all(attempts.map((attempt) => attempt.send()));
 
     const counts = tally(answers.map((a) => a.outcome));
     const addressRow = await throttleRow(addressKey);
-    const accountRows = await db.signInThrottle.findMany({ where: { key: { in: sprayed.map((u) => throttleKeys.account(u.email)) } } });
+    const accountRows = await db.signInThrottle.findMany({
+      where: { key: { in: sprayed.map((u) => throttleKeys.account(u.email)) } },
+    });
     const accountFailures = accountRows.reduce((sum, row) => sum + row.failures, 0);
     console.log(
       `[throttle ${provider}/${strategy}] 30 accounts sprayed at once from one address over 2 instances: ${counts.evaluated} evaluated, ` +
@@ -193,7 +206,11 @@ describe(`sign-in throttle across two instances on one ${provider} database (${s
 
     // The address stays refused even with a right password; the account itself is not locked from elsewhere.
     const owner = sprayed[29];
-    expect((await (await preparedAttempt(instances[0], owner.email, owner.password, address)).send()).outcome).toBe("rate-limited");
-    expect((await (await preparedAttempt(instances[1], owner.email, owner.password, "203.0.113.78")).send()).outcome).toBe("signed-in");
+    expect((await (await preparedAttempt(instances[0], owner.email, owner.password, address)).send()).outcome).toBe(
+      "rate-limited",
+    );
+    expect(
+      (await (await preparedAttempt(instances[1], owner.email, owner.password, "203.0.113.78")).send()).outcome,
+    ).toBe("signed-in");
   });
 });

@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADDRESS_LIMIT_WINDOW_SECONDS, anonymousDataLimit, registrationLimit, reserveCreation } from "../../lib/address-limits";
+import {
+  ADDRESS_LIMIT_WINDOW_SECONDS,
+  anonymousDataLimit,
+  registrationLimit,
+  reserveCreation,
+} from "../../lib/address-limits";
 import { registerUser } from "../../lib/registration";
 import { createTestContext, type TestContext } from "../support/test-env";
 
@@ -20,7 +25,8 @@ describe("per-address sign-up limit (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS)", () =>
   });
   afterAll(() => ctx?.cleanup());
 
-  const register = (input: unknown, ip: string | null, max: number) => registerUser(ctx.db, input, 4, registrationLimit(ip, max));
+  const register = (input: unknown, ip: string | null, max: number) =>
+    registerUser(ctx.db, input, 4, registrationLimit(ip, max));
 
   it("40 concurrent sign-ups from one address with a limit of 5 create exactly 5 accounts; the rest are told when to retry", async () => {
     const inputs = Array.from({ length: 40 }, (_, i) => account(`race-${i}`));
@@ -34,7 +40,10 @@ describe("per-address sign-up limit (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS)", () =>
     const refused = results.filter((r) => r.status === "error" && r.reason !== "busy");
     expect(refused.length).toBeGreaterThanOrEqual(20);
     for (const result of refused) {
-      expect(result).toMatchObject({ reason: "rate_limited", message: expect.stringMatching(/^Too many sign-ups from your network; try again in (1 hour|60 minutes)\.$/) });
+      expect(result).toMatchObject({
+        reason: "rate_limited",
+        message: expect.stringMatching(/^Too many sign-ups from your network; try again in (1 hour|60 minutes)\.$/),
+      });
       if (result.status === "error" && result.reason === "rate_limited") {
         expect(result.retryAfterSeconds).toBeGreaterThan(0);
         expect(result.retryAfterSeconds).toBeLessThanOrEqual(ADDRESS_LIMIT_WINDOW_SECONDS);
@@ -51,7 +60,9 @@ describe("per-address sign-up limit (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS)", () =>
   it("counts duplicates (probing which emails exist) but not invalid input, which does no work", async () => {
     const ip = "203.0.113.20";
     for (let i = 0; i < 5; i++) {
-      expect(await register({ name: "x", email: "not-an-email", password: "short" }, ip, 2)).toMatchObject({ reason: "invalid" });
+      expect(await register({ name: "x", email: "not-an-email", password: "short" }, ip, 2)).toMatchObject({
+        reason: "invalid",
+      });
     }
     const first = account("dup");
     expect((await register(first, ip, 2)).status).toBe("created");
@@ -71,7 +82,10 @@ describe("per-address sign-up limit (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS)", () =>
     expect(await register(account("b"), ip, 1)).toMatchObject({ reason: "rate_limited" });
     // Move the counter's window and lockout into the past, as an hour would.
     const past = new Date(Date.now() - (ADDRESS_LIMIT_WINDOW_SECONDS + 1) * 1000);
-    await ctx.db.signInThrottle.updateMany({ where: { key: { contains: ip } }, data: { windowStart: past, lockedUntil: past } });
+    await ctx.db.signInThrottle.updateMany({
+      where: { key: { contains: ip } },
+      data: { windowStart: past, lockedUntil: past },
+    });
     expect((await register(account("c"), ip, 1)).status).toBe("created");
   });
 });
@@ -87,7 +101,8 @@ describe("per-address limit on new anonymous session-data ids (SESSION_DATA_ADDR
     const limit = anonymousDataLimit("198.51.100.7", 5);
     const results = await Promise.all(Array.from({ length: 40 }, () => reserveCreation(ctx.db, limit)));
     expect(results.filter((r) => r.ok)).toHaveLength(5);
-    for (const refused of results.filter((r) => !r.ok)) expect(refused).toEqual({ ok: false, retryAfterSeconds: expect.any(Number) });
+    for (const refused of results.filter((r) => !r.ok))
+      expect(refused).toEqual({ ok: false, retryAfterSeconds: expect.any(Number) });
 
     expect((await reserveCreation(ctx.db, anonymousDataLimit("198.51.100.8", 5))).ok).toBe(true);
     // Sign-ups from the same address have a counter of their own.

@@ -9,7 +9,9 @@ import { createTestContext, type TestContext } from "../support/test-env";
 // write moves the browser's rows to a fresh id, so an id someone else knows (planted in the browser) never holds
 // what the browser writes afterwards.
 
-const cart = createSessionStore("cart", z.object({ items: z.record(z.string(), z.number()) }), { initial: { items: {} } });
+const cart = createSessionStore("cart", z.object({ items: z.record(z.string(), z.number()) }), {
+  initial: { items: {} },
+});
 const draft = createSessionStore("draft", z.object({ text: z.string() }), { initial: { text: "" } });
 const newOwner = () => anonymousOwner(generateAnonymousToken());
 
@@ -63,7 +65,10 @@ describe("moving anonymous data to a fresh id", () => {
     const results = await Promise.all(targets.map((target) => moveAnonymousData(ctx.db, old, target)));
     expect(results.filter((r) => r === "moved")).toHaveLength(1);
     expect(results.filter((r) => r === "busy")).toHaveLength(9);
-    const holders = await ctx.db.sessionData.findMany({ where: { key: { in: targets.map((t) => t.key) } }, select: { key: true, name: true } });
+    const holders = await ctx.db.sessionData.findMany({
+      where: { key: { in: targets.map((t) => t.key) } },
+      select: { key: true, name: true },
+    });
     expect(holders).toEqual([{ key: targets[results.indexOf("moved")].key, name: "cart" }]);
   });
 

@@ -20,7 +20,13 @@ describe("ASVS 6.3.1 brute-force lockout", () => {
       AUTH_SIGNIN_LOCKOUT_SECONDS: "900",
       AUTH_TRUSTED_PROXY_HOPS: "1",
     });
-    for (const email of ["victim@example.com", "reset@example.com", "race@example.com", "clear@example.com", "changer@example.com"]) {
+    for (const email of [
+      "victim@example.com",
+      "reset@example.com",
+      "race@example.com",
+      "clear@example.com",
+      "changer@example.com",
+    ]) {
       await createUser(ctx.db, { email, password });
     }
   });
@@ -63,8 +69,13 @@ describe("ASVS 6.3.1 brute-force lockout", () => {
     // Two app instances: separate database clients (and pools) on the same database.
     const second = { ...ctx, db: createDb(ctx.env) };
     try {
-      const guesses = Array.from({ length: 40 }, (_, i) => ({ ip: `10.5.${i}.1`, pw: i === 20 ? password : `wrong-${i}` }));
-      const answers = await Promise.all(guesses.map((g, i) => from(g.ip, i % 2 ? second : ctx).signIn("race@example.com", g.pw)));
+      const guesses = Array.from({ length: 40 }, (_, i) => ({
+        ip: `10.5.${i}.1`,
+        pw: i === 20 ? password : `wrong-${i}`,
+      }));
+      const answers = await Promise.all(
+        guesses.map((g, i) => from(g.ip, i % 2 ? second : ctx).signIn("race@example.com", g.pw)),
+      );
       const evaluated = answers.filter((a) => evaluatedWrong(a) || signedIn(a)).length;
       console.log(`40 concurrent guesses: ${evaluated} evaluated, ${answers.filter(refused).length} refused`);
       expect(evaluated).toBeLessThanOrEqual(MAX);
@@ -96,7 +107,8 @@ describe("ASVS 6.3.1 brute-force lockout", () => {
 
   it("a client-chosen X-Forwarded-For entry is not its address: the proxy's appended entry is", async () => {
     const answers: string[] = [];
-    for (let i = 0; i < 8; i++) answers.push(await from(`192.0.2.${i}, 10.8.8.8`).signIn(`forge${i}@example.com`, "wrong"));
+    for (let i = 0; i < 8; i++)
+      answers.push(await from(`192.0.2.${i}, 10.8.8.8`).signIn(`forge${i}@example.com`, "wrong"));
     expect(answers.filter(refused).length).toBeGreaterThan(0);
     expect(await ctx.db.signInThrottle.count({ where: { key: { startsWith: "ip:192.0.2." } } })).toBe(0);
   });
@@ -118,18 +130,31 @@ describe("ASVS 6.3.1 brute-force lockout", () => {
   });
 
   it("the current password of a password change is throttled too: 30 concurrent wrong tries, then the right one is refused", async () => {
-    const { id: userId } = (await ctx.db.user.findUniqueOrThrow({ where: { email: "changer@example.com" }, select: { id: true } }))!;
+    const { id: userId } = (await ctx.db.user.findUniqueOrThrow({
+      where: { email: "changer@example.com" },
+      select: { id: true },
+    }))!;
     const attempt = (currentPassword: string) =>
       changePassword(
         ctx.db,
-        { userId, currentPassword, newPassword: "a-new-password-1", confirmPassword: "a-new-password-1", keepSessionId: null, cost: 4 },
+        {
+          userId,
+          currentPassword,
+          newPassword: "a-new-password-1",
+          confirmPassword: "a-new-password-1",
+          keepSessionId: null,
+          cost: 4,
+        },
         { max: MAX, windowSeconds: 900, lockoutSeconds: 900 },
       );
     const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => attempt(`wrong-${i}`)));
     const evaluated = answers.filter((a) => a.status === "error" && a.fieldErrors?.currentPassword).length;
     expect(evaluated).toBeLessThanOrEqual(MAX);
     const right = await attempt(password);
-    expect(right).toMatchObject({ status: "error", message: "Too many wrong passwords. Please wait 15 minutes and try again." });
+    expect(right).toMatchObject({
+      status: "error",
+      message: "Too many wrong passwords. Please wait 15 minutes and try again.",
+    });
     expect(await from("10.7.0.1").signIn("changer@example.com", password)).toBe("http://localhost:3000/dashboard"); // unchanged
   });
 });
@@ -137,7 +162,11 @@ describe("ASVS 6.3.1 brute-force lockout", () => {
 describe("no per-address limit without a trusted proxy", () => {
   let ctx: TestContext;
   beforeAll(async () => {
-    ctx = await createTestContext({ AUTH_SIGNIN_MAX_FAILURES: "100", AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS: "2", AUTH_TRUSTED_PROXY_HOPS: "0" });
+    ctx = await createTestContext({
+      AUTH_SIGNIN_MAX_FAILURES: "100",
+      AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS: "2",
+      AUTH_TRUSTED_PROXY_HOPS: "0",
+    });
   });
   afterAll(() => ctx.cleanup());
 
@@ -170,7 +199,9 @@ describe("no user enumeration by timing", () => {
     const csrfToken = await client.csrfToken();
     const time = async (email: string) => {
       const started = performance.now();
-      await client.request("/api/auth/callback/credentials", { form: { csrfToken, email, password: "wrong-password", callbackUrl: "/" } });
+      await client.request("/api/auth/callback/credentials", {
+        form: { csrfToken, email, password: "wrong-password", callbackUrl: "/" },
+      });
       return performance.now() - started;
     };
     const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -190,7 +221,9 @@ describe("no user enumeration by timing", () => {
       }
       const [u, c, o] = [median(groups.unknown), median(groups.current), median(groups.older)];
       spread = Math.max(Math.abs(u - c) / c, Math.abs(o - c) / c);
-      console.log(`sign-in failure medians: unknown ${u.toFixed(1)} ms, current cost ${c.toFixed(1)} ms, older cost ${o.toFixed(1)} ms`);
+      console.log(
+        `sign-in failure medians: unknown ${u.toFixed(1)} ms, current cost ${c.toFixed(1)} ms, older cost ${o.toFixed(1)} ms`,
+      );
     }
     expect(spread).toBeLessThan(0.15);
   }, 120_000);

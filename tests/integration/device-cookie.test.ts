@@ -41,7 +41,11 @@ describe("device cookies (ASVS 6.3.1 without a lockout a stranger can turn again
           headers: { "x-forwarded-for": ip },
         });
         const location = response.headers.get("location") ?? "";
-        return location === "http://localhost:3000/dashboard" ? "signed-in" : location.includes("code=rate_limited") ? "refused" : "wrong";
+        return location === "http://localhost:3000/dashboard"
+          ? "signed-in"
+          : location.includes("code=rate_limited")
+            ? "refused"
+            : "wrong";
       },
     };
   }
@@ -103,7 +107,9 @@ describe("device cookies (ASVS 6.3.1 without a lockout a stranger can turn again
   it("40 simultaneous guesses from one device: at most the limit is evaluated", async () => {
     const owner = await account("burst");
     const device = issueDeviceToken(TEST_SECRET, owner.email);
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => browser(device).signIn(owner.email, `wrong-${i}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => browser(device).signIn(owner.email, `wrong-${i}`)),
+    );
     console.log(`40 concurrent guesses on one device cookie: ${answers.filter((a) => a === "wrong").length} evaluated`);
     expect(answers.filter((a) => a === "wrong").length).toBeLessThanOrEqual(MAX);
     expect(answers.filter((a) => a === "refused").length).toBeGreaterThanOrEqual(40 - MAX);

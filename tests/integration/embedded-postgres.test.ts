@@ -22,13 +22,17 @@ describe.runIf(testProvider() === "postgresql")("embedded PostgreSQL for the tes
     const server = await findOrStartPostgres({ env: { TEST_POSTGRES: "embedded" } });
     const dataDir = server.summary.match(/data in (\S+)/)?.[1];
     try {
-      expect(server.summary).toMatch(/^embedded PostgreSQL 17\.\d+ on 127\.0\.0\.1:\d+, data in \S+ until the end \(TEST_POSTGRES=embedded\)$/);
+      expect(server.summary).toMatch(
+        /^embedded PostgreSQL 17\.\d+ on 127\.0\.0\.1:\d+, data in \S+ until the end \(TEST_POSTGRES=embedded\)$/,
+      );
       expect(new URL(server.url).port).not.toBe("5432");
       expect(existsSync(dataDir!)).toBe(true);
       const client = new pg.Client({ connectionString: server.url });
       await client.connect();
       await client.query("CREATE DATABASE starter_embedded_check");
-      const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname = 'starter_embedded_check'");
+      const { rows } = await client.query<{ datname: string }>(
+        "SELECT datname FROM pg_database WHERE datname = 'starter_embedded_check'",
+      );
       await client.end();
       expect(rows).toHaveLength(1);
     } finally {
@@ -41,7 +45,10 @@ describe.runIf(testProvider() === "postgresql")("embedded PostgreSQL for the tes
   it("stops and is removed when the process that started it is killed outright", async () => {
     const starter = `require("./tests/support/embedded-postgres.ts").startEmbeddedPostgres({ skipFlushes: true })
       .then((pg) => { console.log(JSON.stringify({ url: pg.url, dataDir: pg.dataDir })); setInterval(() => {}, 1000); });`;
-    const child = spawn(process.execPath, ["--import", "tsx", "-e", starter], { cwd: projectRoot, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", "-e", starter], {
+      cwd: projectRoot,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const started = await new Promise<{ url: string; dataDir: string }>((resolve, reject) => {
       let output = "";
       child.stdout.on("data", (chunk) => {

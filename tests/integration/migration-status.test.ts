@@ -59,7 +59,10 @@ describe(`migration status (${provider})`, () => {
     );
     const status = await migrationStatus(ctx.db, provider, projectRoot);
     expect(status).toEqual({ kind: "up-to-date", applied: folders.length + 1, unknown: ["29990101000000_future"] });
-    expect(describeMigrationStatus(status, provider)).toMatchObject({ fatal: false, message: expect.stringContaining("29990101000000_future") });
+    expect(describeMigrationStatus(status, provider)).toMatchObject({
+      fatal: false,
+      message: expect.stringContaining("29990101000000_future"),
+    });
   });
 
   it("skips (not fatal) when the migrations folder is not deployed with the app", async () => {
@@ -74,7 +77,10 @@ describe(`migration status (${provider})`, () => {
     try {
       const status = await migrationStatus(db, provider, projectRoot);
       expect(status).toEqual({ kind: "not-migrated" });
-      expect(describeMigrationStatus(status, provider)).toMatchObject({ fatal: true, message: expect.stringContaining("npm run db:migrate") });
+      expect(describeMigrationStatus(status, provider)).toMatchObject({
+        fatal: true,
+        message: expect.stringContaining("npm run db:migrate"),
+      });
     } finally {
       await db.$disconnect();
       await empty.drop();

@@ -45,8 +45,22 @@ describe("passwords", () => {
     const password = randomBytes(36).toString("hex");
     const userId = await register("change@example.com", password);
     const attempt = (currentPassword: string) =>
-      changePassword(ctx.db, { userId, currentPassword, newPassword: "a-new-password", confirmPassword: "a-new-password", keepSessionId: null, cost: 4 }, { max: 100, windowSeconds: 900, lockoutSeconds: 900 });
-    expect(await attempt(`${password}x`)).toMatchObject({ status: "error", fieldErrors: { currentPassword: expect.any(Array) } });
+      changePassword(
+        ctx.db,
+        {
+          userId,
+          currentPassword,
+          newPassword: "a-new-password",
+          confirmPassword: "a-new-password",
+          keepSessionId: null,
+          cost: 4,
+        },
+        { max: 100, windowSeconds: 900, lockoutSeconds: 900 },
+      );
+    expect(await attempt(`${password}x`)).toMatchObject({
+      status: "error",
+      fieldErrors: { currentPassword: expect.any(Array) },
+    });
     expect(await attempt(password)).toMatchObject({ status: "changed" });
   });
 
@@ -94,14 +108,18 @@ describe("passwords that are refused at registration and password change", () =>
   it("ASVS 6.2.4/6.2.12 registration refuses common and personal passwords with zxcvbn's advice, and writes nothing", async () => {
     const before = await writes();
     const refused = {
-      "password123": "This is a commonly used password.",
-      "qwertyuiop": "This is a frequently used password.",
+      password123: "This is a commonly used password.",
+      qwertyuiop: "This is a frequently used password.",
       "alice@example.com": "Passwords that contain your name or email address are easy to guess.",
-      "Liddell1865": "Passwords that contain your name or email address are easy to guess.",
+      Liddell1865: "Passwords that contain your name or email address are easy to guess.",
     };
     for (const [password, warning] of Object.entries(refused)) {
       const result = await registerUser(ctx.db, { name: "Alice Liddell", email: "alice@example.com", password }, 4);
-      expect(result, password).toMatchObject({ status: "error", reason: "invalid", fieldErrors: { password: [expect.stringMatching(/^This password is too easy to guess\./)] } });
+      expect(result, password).toMatchObject({
+        status: "error",
+        reason: "invalid",
+        fieldErrors: { password: [expect.stringMatching(/^This password is too easy to guess\./)] },
+      });
       expect(result.status === "error" && result.fieldErrors?.password?.[0], password).toContain(warning);
     }
     expect(await writes()).toEqual(before);
@@ -123,7 +141,11 @@ describe("passwords that are refused at registration and password change", () =>
     ];
     for (const [password, message] of refused) {
       const result = await registerUser(ctx.db, { name: "Surrogates", email: "surrogate@example.com", password }, 4);
-      expect(result, JSON.stringify(password)).toMatchObject({ status: "error", reason: "invalid", fieldErrors: { password: [message] } });
+      expect(result, JSON.stringify(password)).toMatchObject({
+        status: "error",
+        reason: "invalid",
+        fieldErrors: { password: [message] },
+      });
     }
     expect(await writes()).toEqual(before);
     // A proper surrogate pair (an emoji) is a character like any other.
@@ -140,12 +162,20 @@ describe("passwords that are refused at registration and password change", () =>
 
   it("changing the password refuses weak, personal and ill-formed new passwords: hash, sessions and throttle untouched", async () => {
     const current = randomBytes(12).toString("hex");
-    const { id: userId } = await createUser(ctx.db, { email: "bob.tables@example.com", name: "Bob Tables", password: current });
+    const { id: userId } = await createUser(ctx.db, {
+      email: "bob.tables@example.com",
+      name: "Bob Tables",
+      password: current,
+    });
     const client = new AuthClient(ctx.env, ctx.db);
     await client.signIn("bob.tables@example.com", current); // a session that a successful change would end
     expect(client.sessionCookie()).toBeDefined();
     const change = (newPassword: string) =>
-      changePassword(ctx.db, { userId, currentPassword: current, newPassword, confirmPassword: newPassword, keepSessionId: null, cost: 4 }, NO_THROTTLE);
+      changePassword(
+        ctx.db,
+        { userId, currentPassword: current, newPassword, confirmPassword: newPassword, keepSessionId: null, cost: 4 },
+        NO_THROTTLE,
+      );
 
     const before = await writes();
     for (const newPassword of ["password123", "bob.tables@example.com", "BobTables2024", "iloveyou!"]) {
@@ -154,8 +184,14 @@ describe("passwords that are refused at registration and password change", () =>
         fieldErrors: { newPassword: [expect.stringMatching(/^This password is too easy to guess\. \S/)] },
       });
     }
-    expect(await change("lone\udfff-low-surrogate")).toMatchObject({ status: "error", fieldErrors: { newPassword: [PASSWORD_ILL_FORMED_MESSAGE] } });
-    expect(await change("nul\u0000in-the-middle")).toMatchObject({ status: "error", fieldErrors: { newPassword: [PASSWORD_CONTROL_CHARACTER_MESSAGE] } });
+    expect(await change("lone\udfff-low-surrogate")).toMatchObject({
+      status: "error",
+      fieldErrors: { newPassword: [PASSWORD_ILL_FORMED_MESSAGE] },
+    });
+    expect(await change("nul\u0000in-the-middle")).toMatchObject({
+      status: "error",
+      fieldErrors: { newPassword: [PASSWORD_CONTROL_CHARACTER_MESSAGE] },
+    });
     expect(await writes()).toEqual(before);
     expect(await signsIn("bob.tables@example.com", current)).toBe(true);
 

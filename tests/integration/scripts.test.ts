@@ -48,8 +48,12 @@ async function withDb<T>(url: string, fn: (db: Db) => Promise<T>): Promise<T> {
 
 describe("npm run users:create", () => {
   let database: TestDatabase;
-  const run = (args: string[], extra: Record<string, string> = {}) => runScript("create-user.ts", args, scriptEnv(database.url, extra));
-  const users = () => withDb(database.url, (db) => db.user.findMany({ select: { email: true, roleName: true, name: true, passwordHash: true, updatedAt: true } }));
+  const run = (args: string[], extra: Record<string, string> = {}) =>
+    runScript("create-user.ts", args, scriptEnv(database.url, extra));
+  const users = () =>
+    withDb(database.url, (db) =>
+      db.user.findMany({ select: { email: true, roleName: true, name: true, passwordHash: true, updatedAt: true } }),
+    );
 
   beforeAll(async () => {
     database = await cloneTemplate(template);
@@ -58,7 +62,9 @@ describe("npm run users:create", () => {
   afterAll(() => database.drop());
 
   it("creates a user with the password from USER_PASSWORD, hashed at AUTH_BCRYPT_COST", async () => {
-    const result = await run(["--email", "Ann@Example.com", "--name", "Ann", "--role", "admin"], { USER_PASSWORD: "correct-horse-ann" });
+    const result = await run(["--email", "Ann@Example.com", "--name", "Ann", "--role", "admin"], {
+      USER_PASSWORD: "correct-horse-ann",
+    });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Created user ann@example.com with role "admin"');
@@ -112,23 +118,29 @@ describe("npm run users:create", () => {
   });
 
   // `script` (util-linux) gives the process a real terminal, so the hidden prompt is exercised end to end.
-  it.skipIf(!existsSync("/usr/bin/script"))("in a terminal, asks for the password twice without echoing it", async () => {
-    const command = scriptCommand("create-user.ts", ["--email", "tty@example.com"])
-      .map((part) => `'${part.replaceAll("'", "'\\''")}'`)
-      .join(" ");
-    const child = spawn("/usr/bin/script", ["-qec", command, "/dev/null"], { cwd: projectRoot, env: scriptEnv(database.url) });
-    const done = collect(child);
-    await waitForOutput(child, "Password: ");
-    child.stdin.write("typed-secret-1\r");
-    await waitForOutput(child, "Repeat password: ");
-    child.stdin.write("typed-secret-1\r");
-    const result = await done;
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Created user tty@example.com with role "user"');
-    expect(result.stdout).not.toContain("typed-secret-1");
-    const tty = (await users()).find((u) => u.email === "tty@example.com");
-    expect(await verifyPassword("typed-secret-1", tty!.passwordHash!)).toBe(true);
-  });
+  it.skipIf(!existsSync("/usr/bin/script"))(
+    "in a terminal, asks for the password twice without echoing it",
+    async () => {
+      const command = scriptCommand("create-user.ts", ["--email", "tty@example.com"])
+        .map((part) => `'${part.replaceAll("'", "'\\''")}'`)
+        .join(" ");
+      const child = spawn("/usr/bin/script", ["-qec", command, "/dev/null"], {
+        cwd: projectRoot,
+        env: scriptEnv(database.url),
+      });
+      const done = collect(child);
+      await waitForOutput(child, "Password: ");
+      child.stdin.write("typed-secret-1\r");
+      await waitForOutput(child, "Repeat password: ");
+      child.stdin.write("typed-secret-1\r");
+      const result = await done;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Created user tty@example.com with role "user"');
+      expect(result.stdout).not.toContain("typed-secret-1");
+      const tty = (await users()).find((u) => u.email === "tty@example.com");
+      expect(await verifyPassword("typed-secret-1", tty!.passwordHash!)).toBe(true);
+    },
+  );
 });
 
 describe("npm run sessions", () => {
@@ -148,7 +160,9 @@ describe("npm run sessions", () => {
       alice = (await createUser(db, { email: "alice@example.com", role: "admin" })).id;
       const bob = (await createUser(db, { email: "bob@example.com" })).id;
       const session = (id: string, userId: string, expires: Date) =>
-        db.session.create({ data: { id, sessionToken: `secret-hash-${id}`, userId, expires, userAgent: "Firefox", ip: "192.0.2.7" } });
+        db.session.create({
+          data: { id, sessionToken: `secret-hash-${id}`, userId, expires, userAgent: "Firefox", ip: "192.0.2.7" },
+        });
       await session("alice-laptop", alice, new Date(Date.now() + DAY));
       await session("alice-phone", alice, new Date(Date.now() + DAY));
       await session("alice-expired", alice, new Date(Date.now() - DAY));
@@ -251,7 +265,9 @@ describe("npm run users:unlock", () => {
     const result = await run(["--email", "Locked@Example.com"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Unlocked locked@example.com.");
-    const keys = await withDb(database.url, async (db) => (await db.signInThrottle.findMany({ select: { key: true } })).map((r) => r.key));
+    const keys = await withDb(database.url, async (db) =>
+      (await db.signInThrottle.findMany({ select: { key: true } })).map((r) => r.key),
+    );
     expect(keys).toEqual(["account:other@example.com"]);
     expect((await run(["--email", "locked@example.com"])).stdout).toContain("locked@example.com was not locked.");
   });
@@ -267,7 +283,10 @@ describe("npm run users:unlock", () => {
 
 describe("npm run db:reset and db:seed", () => {
   let database: TestDatabase;
-  const emails = () => withDb(database.url, async (db) => (await db.user.findMany({ select: { email: true }, orderBy: { email: "asc" } })).map((u) => u.email));
+  const emails = () =>
+    withDb(database.url, async (db) =>
+      (await db.user.findMany({ select: { email: true }, orderBy: { email: "asc" } })).map((u) => u.email),
+    );
 
   beforeAll(async () => {
     database = await cloneTemplate(template);
@@ -277,7 +296,9 @@ describe("npm run db:reset and db:seed", () => {
   it("db:seed refuses the published demo passwords when NODE_ENV=production, writing nothing", async () => {
     const result = await runScript("seed.ts", [], scriptEnv(database.url, { NODE_ENV: "production" }));
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("Refusing to seed admin@example.com, user@example.com with the published demo password in production");
+    expect(result.stderr).toContain(
+      "Refusing to seed admin@example.com, user@example.com with the published demo password in production",
+    );
     expect(await withDb(database.url, (db) => db.role.count())).toBe(0);
   });
 
@@ -299,9 +320,16 @@ describe("npm run db:reset and db:seed", () => {
     const result = await runScript("db-reset.ts", ["--yes"], scriptEnv(database.url));
     expect(result.stderr).not.toMatch(/error/i);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Database reset. Seeded roles, permissions and users: admin@example.com, user@example.com.");
+    expect(result.stdout).toContain(
+      "Database reset. Seeded roles, permissions and users: admin@example.com, user@example.com.",
+    );
     expect(await emails()).toEqual(["admin@example.com", "user@example.com"]);
-    const admin = await withDb(database.url, (db) => db.user.findUniqueOrThrow({ where: { email: "admin@example.com" }, select: { roleName: true, passwordHash: true } }));
+    const admin = await withDb(database.url, (db) =>
+      db.user.findUniqueOrThrow({
+        where: { email: "admin@example.com" },
+        select: { roleName: true, passwordHash: true },
+      }),
+    );
     expect(admin.roleName).toBe("admin");
     expect(await verifyPassword("correct-horse-admin", admin.passwordHash!)).toBe(true);
   });
@@ -336,7 +364,10 @@ describe("npm run db:studio", () => {
 
   it("serves the configured database (a relative SQLite URL included) and stops when its PID is killed", async () => {
     // Relative to the project root, like the default file:./prisma/dev.db, which Studio 7 cannot open as given.
-    const url = template.provider === "sqlite" ? `file:./${relative(projectRoot, database.url.replace(/^file:/, ""))}` : database.url;
+    const url =
+      template.provider === "sqlite"
+        ? `file:./${relative(projectRoot, database.url.replace(/^file:/, ""))}`
+        : database.url;
     const port = await freePort();
     const studio = startScript("db-studio.ts", ["--browser", "none", "--port", String(port)], scriptEnv(url));
     child = studio;
@@ -354,7 +385,9 @@ describe("npm run db:studio", () => {
       studio.kill("SIGTERM"); // by PID: the script must pass it on to Prisma
     }
     const result = await exited;
-    expect(result.stdout).toContain(`Opening Prisma Studio on the ${template.provider === "sqlite" ? "SQLite file" : "PostgreSQL database"}`);
+    expect(result.stdout).toContain(
+      `Opening Prisma Studio on the ${template.provider === "sqlite" ? "SQLite file" : "PostgreSQL database"}`,
+    );
     // The script waits for Prisma to exit, so nothing listens on the port any more.
     await expect(fetch(`http://127.0.0.1:${port}/`)).rejects.toThrow();
   });

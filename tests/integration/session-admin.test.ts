@@ -29,12 +29,28 @@ describe("session administration", () => {
     await ctx.db.verificationToken.deleteMany();
   });
 
-  async function databaseSession(id: string, userId: string, data: { expires?: Date; createdAt?: Date; lastSeenAt?: Date } = {}) {
+  async function databaseSession(
+    id: string,
+    userId: string,
+    data: { expires?: Date; createdAt?: Date; lastSeenAt?: Date } = {},
+  ) {
     await ctx.db.session.create({
-      data: { id, sessionToken: `hash-of-${id}`, userId, expires: at(DAY), userAgent: `agent ${id}`, ip: "10.0.0.1", ...data },
+      data: {
+        id,
+        sessionToken: `hash-of-${id}`,
+        userId,
+        expires: at(DAY),
+        userAgent: `agent ${id}`,
+        ip: "10.0.0.1",
+        ...data,
+      },
     });
   }
-  async function jwtSession(id: string, userId: string, data: { expires?: Date; createdAt?: Date; lastSeenAt?: Date } = {}) {
+  async function jwtSession(
+    id: string,
+    userId: string,
+    data: { expires?: Date; createdAt?: Date; lastSeenAt?: Date } = {},
+  ) {
     await ctx.db.jwtSession.create({ data: { id, userId, expires: at(DAY), ...data } });
   }
 
@@ -54,7 +70,17 @@ describe("session administration", () => {
       ["a-jwt", "jwt", "alice@example.com"],
       ["a-db", "database", "alice@example.com"],
     ]);
-    expect(Object.keys(sessions[1]).sort()).toEqual(["createdAt", "expires", "id", "ip", "kind", "lastSeenAt", "userAgent", "userEmail", "userId"]);
+    expect(Object.keys(sessions[1]).sort()).toEqual([
+      "createdAt",
+      "expires",
+      "id",
+      "ip",
+      "kind",
+      "lastSeenAt",
+      "userAgent",
+      "userEmail",
+      "userId",
+    ]);
     expect(sessions[1]).toMatchObject({ userId: alice, userAgent: "agent a-db", ip: "10.0.0.1" });
     expect(JSON.stringify(withoutLifetime)).not.toContain("hash-of-");
 
@@ -82,7 +108,10 @@ describe("session administration", () => {
     await databaseSession("b-1", bob);
 
     expect(await revokeUserSessions(ctx.db, alice, { exceptId: "a-2" })).toEqual({ database: 1, jwt: 1 });
-    expect((await ctx.db.session.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id)).toEqual(["a-2", "b-1"]);
+    expect((await ctx.db.session.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id)).toEqual([
+      "a-2",
+      "b-1",
+    ]);
 
     expect(await revokeUserSessions(ctx.db, alice)).toEqual({ database: 1, jwt: 0 });
     expect((await ctx.db.session.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["b-1"]);
@@ -111,7 +140,10 @@ describe("session administration", () => {
     await jwtSession("active-jwt", alice);
 
     const batches: [string, number][] = [];
-    const result = await purgeExpiredSessions(ctx.db, { batchSize: 1000, onBatch: (table, deleted) => batches.push([table, deleted]) });
+    const result = await purgeExpiredSessions(ctx.db, {
+      batchSize: 1000,
+      onBatch: (table, deleted) => batches.push([table, deleted]),
+    });
 
     expect(result).toEqual({ sessions: 2500, jwtSessions: 150, verificationTokens: 2, sessionData: 0 });
     expect(batches).toEqual([
@@ -121,21 +153,38 @@ describe("session administration", () => {
       ["jwtSessions", 150],
       ["verificationTokens", 2],
     ]);
-    expect((await ctx.db.session.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id)).toEqual(["active-1", "active-2"]);
+    expect((await ctx.db.session.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id)).toEqual([
+      "active-1",
+      "active-2",
+    ]);
     expect((await ctx.db.jwtSession.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["active-jwt"]);
     expect(await ctx.db.verificationToken.findMany({ select: { token: true } })).toEqual([{ token: "fresh" }]);
 
-    expect(await purgeExpiredSessions(ctx.db)).toEqual({ sessions: 0, jwtSessions: 0, verificationTokens: 0, sessionData: 0 });
+    expect(await purgeExpiredSessions(ctx.db)).toEqual({
+      sessions: 0,
+      jwtSessions: 0,
+      verificationTokens: 0,
+      sessionData: 0,
+    });
   });
 
   it("purges correctly while SQLite runs in WAL mode (the purge checkpoints the log between batches)", async () => {
     if (ctx.env.databaseProvider !== "sqlite") return; // PostgreSQL has no journal mode; the test above covers it
     expect(await ctx.db.$queryRawUnsafe("PRAGMA journal_mode = WAL")).toEqual([{ journal_mode: "wal" }]);
-    const expired = Array.from({ length: 1200 }, (_, i) => ({ id: `wal-${String(i).padStart(4, "0")}`, sessionToken: `wal-hash-${i}`, userId: alice, expires: at(-HOUR) }));
+    const expired = Array.from({ length: 1200 }, (_, i) => ({
+      id: `wal-${String(i).padStart(4, "0")}`,
+      sessionToken: `wal-hash-${i}`,
+      userId: alice,
+      expires: at(-HOUR),
+    }));
     await ctx.db.session.createMany({ data: expired });
     await databaseSession("wal-active", bob);
     const batches: number[] = [];
-    const result = await purgeExpiredSessions(ctx.db, { batchSize: 250, pauseMs: 0, onBatch: (table, deleted) => table === "sessions" && batches.push(deleted) });
+    const result = await purgeExpiredSessions(ctx.db, {
+      batchSize: 250,
+      pauseMs: 0,
+      onBatch: (table, deleted) => table === "sessions" && batches.push(deleted),
+    });
     expect(result.sessions).toBe(1200);
     expect(batches).toEqual([250, 250, 250, 250, 200]);
     expect((await ctx.db.session.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["wal-active"]);
@@ -147,7 +196,12 @@ describe("session administration", () => {
     await databaseSession("expired", bob, { expires: at(-1000) });
     await databaseSession("fresh", bob);
 
-    expect(await purgeExpiredSessions(ctx.db)).toEqual({ sessions: 1, jwtSessions: 0, verificationTokens: 0, sessionData: 0 });
+    expect(await purgeExpiredSessions(ctx.db)).toEqual({
+      sessions: 1,
+      jwtSessions: 0,
+      verificationTokens: 0,
+      sessionData: 0,
+    });
     const batches: number[] = [];
     const result = await purgeExpiredSessions(ctx.db, {
       absoluteMaxAgeSeconds: WEEK_SECONDS,

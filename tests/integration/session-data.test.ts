@@ -3,7 +3,12 @@ import { z } from "zod";
 import { decode } from "next-auth/jwt";
 import { purgeExpiredSessions, revokeSession, revokeUserSessions } from "../../lib/session-admin";
 import { SessionDataError, SessionDataTooLargeError, SessionDataValidationError } from "../../lib/session-store/errors";
-import { anonymousOwner, generateAnonymousToken, sessionOwner, type SessionDataOwner } from "../../lib/session-store/owner";
+import {
+  anonymousOwner,
+  generateAnonymousToken,
+  sessionOwner,
+  type SessionDataOwner,
+} from "../../lib/session-store/owner";
 import { createSessionStore } from "../../lib/session-store/store";
 import { hashSessionToken } from "../../lib/session-token";
 import { AuthClient } from "../support/auth-client";
@@ -55,7 +60,9 @@ describe("session data: anonymous owner, limits and concurrency", () => {
     await counterStore.write(ctx.db, owner, () => ({ count: 7, note: "kept" }));
     const before = await rowOf(ctx, owner, "counter");
 
-    const big = flagStore.write(ctx.db, owner, () => Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`flag-${i}`, true])));
+    const big = flagStore.write(ctx.db, owner, () =>
+      Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`flag-${i}`, true])),
+    );
     await expect(big).rejects.toBeInstanceOf(SessionDataTooLargeError);
     await expect(big).rejects.toThrow(/limit is 4096 bytes\. Nothing was saved/);
     expect(await rowOf(ctx, owner, "flags")).toBeNull(); // not created
@@ -65,13 +72,20 @@ describe("session data: anonymous owner, limits and concurrency", () => {
     await expect(tooLong).rejects.toBeInstanceOf(SessionDataTooLargeError);
     expect(await rowOf(ctx, owner, "counter")).toEqual(before);
 
-    const error = await counterStore.write(ctx.db, owner, () => ({ count: 1, note: "é".repeat(45) })).catch((e: unknown) => e);
+    const error = await counterStore
+      .write(ctx.db, owner, () => ({ count: 1, note: "é".repeat(45) }))
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SessionDataError);
     expect(error).toMatchObject({ code: "too_large", store: "counter", bytes: 111, maxBytes: 100 });
 
     // The limit is on UTF-8 bytes of the JSON: exactly 100 bytes is accepted, 101 is not.
-    expect(await counterStore.write(ctx.db, owner, () => ({ count: 10, note: "é".repeat(39) }))).toEqual({ count: 10, note: "é".repeat(39) });
-    await expect(counterStore.write(ctx.db, owner, () => ({ count: 100, note: "é".repeat(39) }))).rejects.toMatchObject({ bytes: 101 });
+    expect(await counterStore.write(ctx.db, owner, () => ({ count: 10, note: "é".repeat(39) }))).toEqual({
+      count: 10,
+      note: "é".repeat(39),
+    });
+    await expect(counterStore.write(ctx.db, owner, () => ({ count: 100, note: "é".repeat(39) }))).rejects.toMatchObject(
+      { bytes: 101 },
+    );
   });
 
   it("rejects a value that fails the schema with SessionDataValidationError and writes nothing", async () => {
@@ -87,7 +101,9 @@ describe("session data: anonymous owner, limits and concurrency", () => {
     expect(await rowOf(ctx, owner, "counter")).toEqual(before);
 
     const fresh = anonymousOwner(generateAnonymousToken());
-    await expect(counterStore.write(ctx.db, fresh, () => ({ count: 1.5 }))).rejects.toBeInstanceOf(SessionDataValidationError);
+    await expect(counterStore.write(ctx.db, fresh, () => ({ count: 1.5 }))).rejects.toBeInstanceOf(
+      SessionDataValidationError,
+    );
     expect(await rowOf(ctx, fresh, "counter")).toBeNull();
   });
 
@@ -96,9 +112,15 @@ describe("session data: anonymous owner, limits and concurrency", () => {
     await counterStore.write(ctx.db, owner, () => ({ count: 2, extra: "dropped" }) as { count: number });
     expect(JSON.parse((await rowOf(ctx, owner, "counter"))!.data)).toEqual({ count: 2 });
 
-    await ctx.db.sessionData.update({ where: { key_name: { key: owner.key, name: "counter" } }, data: { data: '{"count":"two"}' } });
+    await ctx.db.sessionData.update({
+      where: { key_name: { key: owner.key, name: "counter" } },
+      data: { data: '{"count":"two"}' },
+    });
     expect(await counterStore.read(ctx.db, owner)).toEqual({ count: 0 });
-    await ctx.db.sessionData.update({ where: { key_name: { key: owner.key, name: "counter" } }, data: { data: "not json" } });
+    await ctx.db.sessionData.update({
+      where: { key_name: { key: owner.key, name: "counter" } },
+      data: { data: "not json" },
+    });
     expect(await counterStore.read(ctx.db, owner)).toEqual({ count: 0 });
   });
 
@@ -118,7 +140,9 @@ describe("session data: anonymous owner, limits and concurrency", () => {
   it("20 concurrent increments count to 20 (read-modify-write is atomic)", async () => {
     const owner = anonymousOwner(generateAnonymousToken());
     await counterStore.write(ctx.db, owner, () => ({ count: 0 }));
-    await Promise.all(Array.from({ length: 20 }, () => counterStore.write(ctx.db, owner, (c) => ({ ...c, count: c.count + 1 }))));
+    await Promise.all(
+      Array.from({ length: 20 }, () => counterStore.write(ctx.db, owner, (c) => ({ ...c, count: c.count + 1 }))),
+    );
     expect(await counterStore.read(ctx.db, owner)).toEqual({ count: 20 });
   });
 
@@ -152,7 +176,11 @@ describe.each(["database", "jwt"] as const)("session data tied to a %s session",
   const password = "correct-horse-battery";
 
   beforeAll(async () => {
-    ctx = await createTestContext({ AUTH_SESSION_STRATEGY: strategy, AUTH_JWT_RECHECK_SECONDS: "60", AUTH_SIGNIN_MAX_FAILURES: "1000" });
+    ctx = await createTestContext({
+      AUTH_SESSION_STRATEGY: strategy,
+      AUTH_JWT_RECHECK_SECONDS: "60",
+      AUTH_SIGNIN_MAX_FAILURES: "1000",
+    });
     userId = (await createUser(ctx.db, { email, password })).id;
   });
   afterAll(() => ctx?.cleanup());
@@ -173,13 +201,19 @@ describe.each(["database", "jwt"] as const)("session data tied to a %s session",
   }
 
   const sessionRow = (sessionId: string) =>
-    strategy === "database" ? ctx.db.session.findUnique({ where: { id: sessionId } }) : ctx.db.jwtSession.findUnique({ where: { id: sessionId } });
+    strategy === "database"
+      ? ctx.db.session.findUnique({ where: { id: sessionId } })
+      : ctx.db.jwtSession.findUnique({ where: { id: sessionId } });
 
   it("is linked to the session row, and signing out deletes it", async () => {
     const { client, sessionId, owner } = await signIn();
     await counterStore.write(ctx.db, owner, () => ({ count: 4 }));
     const row = await rowOf(ctx, owner, "counter");
-    expect(row).toMatchObject(strategy === "database" ? { sessionId, jwtSessionId: null, expires: null } : { sessionId: null, jwtSessionId: sessionId, expires: null });
+    expect(row).toMatchObject(
+      strategy === "database"
+        ? { sessionId, jwtSessionId: null, expires: null }
+        : { sessionId: null, jwtSessionId: sessionId, expires: null },
+    );
     expect(await counterStore.read(ctx.db, owner)).toEqual({ count: 4 });
 
     await client.signOut();
@@ -240,7 +274,10 @@ describe.each(["database", "jwt"] as const)("session data tied to a %s session",
     await mergingCounter.write(ctx.db, owner, () => ({ count: 2 }));
 
     // Two requests of the same browser adopt at once: the anonymous count is added exactly once.
-    const adopted = await Promise.all([mergingCounter.adopt(ctx.db, anonymous, owner), mergingCounter.adopt(ctx.db, anonymous, owner)]);
+    const adopted = await Promise.all([
+      mergingCounter.adopt(ctx.db, anonymous, owner),
+      mergingCounter.adopt(ctx.db, anonymous, owner),
+    ]);
     expect(adopted.filter(Boolean)).toHaveLength(1);
     expect(await mergingCounter.read(ctx.db, owner)).toEqual({ count: 5 });
     expect(await ctx.db.sessionData.count({ where: { key: anonymous.key } })).toBe(0);
@@ -257,7 +294,11 @@ describe.each(["database", "jwt"] as const)("session data tied to a %s session",
 
   it("anonymous data that cannot be merged (over the limit) is dropped and the session's data is kept", async () => {
     const anonymous = anonymousOwner(generateAnonymousToken());
-    const small = createSessionStore("counter", counter, { initial: { count: 0 }, maxBytes: 40, merge: (s, a) => ({ count: s.count, note: a.note }) });
+    const small = createSessionStore("counter", counter, {
+      initial: { count: 0 },
+      maxBytes: 40,
+      merge: (s, a) => ({ count: s.count, note: a.note }),
+    });
     await small.write(ctx.db, anonymous, () => ({ count: 0, note: "x".repeat(15) }));
     const { client, owner } = await signIn();
     await small.write(ctx.db, owner, () => ({ count: 12345678 }));

@@ -39,7 +39,9 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
     expect(a.sessionCookie()).not.toBe(b.sessionCookie());
     if (strategy === "database") {
       const rows = await ctx.db.session.findMany({ where: { userId }, select: { sessionToken: true } });
-      expect(rows.map((r) => r.sessionToken)).toEqual(expect.arrayContaining([hashSessionToken(a.sessionCookie()!), hashSessionToken(b.sessionCookie()!)]));
+      expect(rows.map((r) => r.sessionToken)).toEqual(
+        expect.arrayContaining([hashSessionToken(a.sessionCookie()!), hashSessionToken(b.sessionCookie()!)]),
+      );
       expect(rows.map((r) => r.sessionToken)).not.toContain(a.sessionCookie());
     } else {
       expect(await ctx.db.session.count()).toBe(0);
@@ -63,7 +65,12 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
       await sleep(1100);
       expect(await client.session()).toBeNull();
       expect(await ctx.db.jwtSession.count({ where: { userId } })).toBe(0);
-      const expired = await encode({ token: { sub: userId, email: "life@example.com" }, maxAge: -20, secret: TEST_SECRET, salt: SALT });
+      const expired = await encode({
+        token: { sub: userId, email: "life@example.com" },
+        maxAge: -20,
+        secret: TEST_SECRET,
+        salt: SALT,
+      });
       const forged = new AuthClient(ctx.env, ctx.db);
       forged.cookies.set(SALT, expired);
       expect(await forged.session()).toBeNull();
@@ -79,7 +86,11 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
     } else {
       // Re-encode the real token with a sign-in time beyond the limit (the server's key, so only the claim differs).
       const token = await decode({ token: client.sessionCookie()!, secret: TEST_SECRET, salt: SALT });
-      const old = await encode({ token: { ...token, authTime: Math.floor(Date.now() / 1000) - 7201 }, secret: TEST_SECRET, salt: SALT });
+      const old = await encode({
+        token: { ...token, authTime: Math.floor(Date.now() / 1000) - 7201 },
+        secret: TEST_SECRET,
+        salt: SALT,
+      });
       client.cookies.set(SALT, old);
       expect(await client.session()).toBeNull();
       expect(await ctx.db.jwtSession.count({ where: { id: token!.sid as string } })).toBe(0);
@@ -106,7 +117,9 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
         expect(await client.session()).toMatchObject({ user: { role: "user" } });
         await sleep(1100);
       }
-      expect(await client.session()).toMatchObject({ user: { role: "admin", permissions: expect.arrayContaining(["users:read"]) } });
+      expect(await client.session()).toMatchObject({
+        user: { role: "admin", permissions: expect.arrayContaining(["users:read"]) },
+      });
     } finally {
       await ctx.db.user.update({ where: { id: userId }, data: { roleName: "user" } });
     }
@@ -130,7 +143,8 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
   it("ASVS 7.4.1 sign-out ends the session record", async () => {
     const other = await signedIn();
     const client = await signedIn();
-    const records = async () => (await ctx.db.session.count({ where: { userId } })) + (await ctx.db.jwtSession.count({ where: { userId } }));
+    const records = async () =>
+      (await ctx.db.session.count({ where: { userId } })) + (await ctx.db.jwtSession.count({ where: { userId } }));
     const before = await records();
     await client.signOut();
     expect(client.sessionCookie()).toBeUndefined();
@@ -165,7 +179,11 @@ describe("forged JWTs are rejected (ASVS 9.1.1)", () => {
   }
 
   it("wrong key", async () => {
-    const token = await encode({ token: claims(), secret: "another-secret-that-is-long-enough-0123456789", salt: SALT });
+    const token = await encode({
+      token: claims(),
+      secret: "another-secret-that-is-long-enough-0123456789",
+      salt: SALT,
+    });
     expect(await sessionWith(token)).toBeNull();
   });
 

@@ -16,7 +16,11 @@ describe.each(["database", "jwt"] as const)("fast session check agrees with Auth
   const password = "correct-horse-battery";
 
   beforeAll(async () => {
-    ctx = await createTestContext({ AUTH_SESSION_STRATEGY: strategy, AUTH_JWT_RECHECK_SECONDS: "1", AUTH_SESSION_ABSOLUTE_MAX_AGE: "7200" });
+    ctx = await createTestContext({
+      AUTH_SESSION_STRATEGY: strategy,
+      AUTH_JWT_RECHECK_SECONDS: "1",
+      AUTH_SESSION_ABSOLUTE_MAX_AGE: "7200",
+    });
     userId = (await createUser(ctx.db, { email: "fast@example.com", password, role: "admin" })).id;
   });
   afterAll(() => ctx.cleanup());
@@ -46,7 +50,16 @@ describe.each(["database", "jwt"] as const)("fast session check agrees with Auth
   it("garbage, truncated, tampered and oversized cookies: rejected", async () => {
     const good = await freshCookie();
     const flipped = good.slice(0, 20) + (good[20] === "A" ? "B" : "A") + good.slice(21);
-    for (const bad of ["", "x", "null", good.slice(0, -3), flipped, good + "A", "A".repeat(20_000), "3b241101-e2bb-4255-8caf-4136c566a962"]) {
+    for (const bad of [
+      "",
+      "x",
+      "null",
+      good.slice(0, -3),
+      flipped,
+      good + "A",
+      "A".repeat(20_000),
+      "3b241101-e2bb-4255-8caf-4136c566a962",
+    ]) {
       expect(await bothSay(bad)).toBe("rejected");
     }
   });
@@ -69,7 +82,11 @@ describe.each(["database", "jwt"] as const)("fast session check agrees with Auth
       const token = (await decode({ token: cookie, secret: TEST_SECRET, salt: NAME }))!;
       const expired = await encode({ token, maxAge: -20, secret: TEST_SECRET, salt: NAME });
       expect(await bothSay(expired)).toBe("rejected");
-      const tooOld = await encode({ token: { ...token, authTime: Math.floor(Date.now() / 1000) - 7201 }, secret: TEST_SECRET, salt: NAME });
+      const tooOld = await encode({
+        token: { ...token, authTime: Math.floor(Date.now() / 1000) - 7201 },
+        secret: TEST_SECRET,
+        salt: NAME,
+      });
       expect(await bothSay(tooOld)).toBe("rejected");
       const wrongKey = await encode({ token, secret: "some-other-secret-that-is-long-enough-0123456789", salt: NAME });
       expect(await bothSay(wrongKey)).toBe("rejected");

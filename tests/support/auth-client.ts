@@ -22,7 +22,10 @@ export class AuthClient {
     return this.cookies.get("authjs.session-token");
   }
 
-  async request(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  async request(
+    path: string,
+    init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ) {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set("cookie", this.cookieHeader());
     let body: string | undefined;
@@ -30,7 +33,10 @@ export class AuthClient {
       headers.set("content-type", "application/x-www-form-urlencoded");
       body = new URLSearchParams(init.form).toString();
     }
-    const response = await Auth(new Request(`${BASE}${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body }), this.config);
+    const response = await Auth(
+      new Request(`${BASE}${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body }),
+      this.config,
+    );
     for (const line of response.headers.getSetCookie()) {
       const [pair, ...attributes] = line.split(";");
       const [name, ...rest] = pair.split("=");
@@ -50,7 +56,9 @@ export class AuthClient {
   /** POSTs the credentials form like the login page does; returns the response (302 on success and failure). */
   async signIn(email: string, password: string) {
     const csrfToken = await this.csrfToken();
-    return this.request("/api/auth/callback/credentials", { form: { csrfToken, email, password, callbackUrl: "/dashboard" } });
+    return this.request("/api/auth/callback/credentials", {
+      form: { csrfToken, email, password, callbackUrl: "/dashboard" },
+    });
   }
 
   async signOut() {

@@ -31,7 +31,10 @@ function systemInstalls(platform: NodeJS.Platform, env: Env): string[] {
   }
   if (platform === "win32") {
     const roots = [env.PROGRAMFILES, env["PROGRAMFILES(X86)"], env.LOCALAPPDATA].filter((dir): dir is string => !!dir);
-    return roots.flatMap((dir) => [join(dir, "Google", "Chrome", "Application", "chrome.exe"), join(dir, "Chromium", "Application", "chrome.exe")]);
+    return roots.flatMap((dir) => [
+      join(dir, "Google", "Chrome", "Application", "chrome.exe"),
+      join(dir, "Chromium", "Application", "chrome.exe"),
+    ]);
   }
   return [
     "/usr/bin/chromium",

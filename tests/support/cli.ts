@@ -63,7 +63,8 @@ export function waitForOutput(child: ChildProcess, text: string): Promise<string
       child.off("exit", onExit);
       resolve(output);
     };
-    const onExit = (code: number | null) => reject(new Error(`exited with ${code} before printing "${text}":\n${output}`));
+    const onExit = (code: number | null) =>
+      reject(new Error(`exited with ${code} before printing "${text}":\n${output}`));
     child.stdout?.on("data", onData);
     child.once("exit", onExit);
   });

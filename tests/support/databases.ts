@@ -22,7 +22,8 @@ export function postgresAdminUrl(): string {
 
 export function testProvider(): DatabaseProvider {
   const value = process.env.TEST_DATABASE_PROVIDER ?? "sqlite";
-  if (value !== "sqlite" && value !== "postgresql") throw new Error(`TEST_DATABASE_PROVIDER must be sqlite or postgresql, got ${value}`);
+  if (value !== "sqlite" && value !== "postgresql")
+    throw new Error(`TEST_DATABASE_PROVIDER must be sqlite or postgresql, got ${value}`);
   return value;
 }
 
@@ -53,7 +54,8 @@ export function migrate(url: string): void {
     env: { ...process.env, DATABASE_URL: url },
     encoding: "utf8",
   });
-  if (result.status !== 0) throw new Error(`prisma migrate deploy failed for ${url}:\n${result.stdout}\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`prisma migrate deploy failed for ${url}:\n${result.stdout}\n${result.stderr}`);
 }
 
 export type Template = { provider: DatabaseProvider; url: string; drop: () => Promise<void> };

@@ -7,7 +7,9 @@ export function e2eTarget() {
   const databaseUrl = process.env.E2E_DATABASE_URL;
   const strategy = process.env.E2E_STRATEGY as "database" | "jwt" | undefined;
   if (!baseUrl || !databaseUrl || !strategy) {
-    throw new Error("E2E tests need E2E_BASE_URL, E2E_DATABASE_URL and E2E_STRATEGY: run them with `npm test` or `npm run test:e2e`.");
+    throw new Error(
+      "E2E tests need E2E_BASE_URL, E2E_DATABASE_URL and E2E_STRATEGY: run them with `npm test` or `npm run test:e2e`.",
+    );
   }
   return { baseUrl, databaseUrl, strategy, recheckSeconds: Number(process.env.E2E_JWT_RECHECK_SECONDS ?? 60) };
 }

@@ -36,7 +36,9 @@ async function main() {
     postgresFlags: [
       ...["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
       // Throwaway test data needs no crash safety; a benchmark keeps the defaults, so its numbers stay realistic.
-      ...(process.argv.includes("--skip-flushes") ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"] : []),
+      ...(process.argv.includes("--skip-flushes")
+        ? ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+        : []),
     ],
     onLog: remember,
     onError: remember,
@@ -59,7 +61,11 @@ async function main() {
     await client.connect();
     const { rows } = await client.query<{ server_version: string }>("SHOW server_version");
     await client.end();
-    send({ url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`, version: rows[0].server_version, dataDir });
+    send({
+      url: `postgresql://postgres:${password}@127.0.0.1:${port}/postgres`,
+      version: rows[0].server_version,
+      dataDir,
+    });
   } catch (error) {
     remember(error instanceof Error ? error.message : error);
     send({ error: `embedded PostgreSQL did not start:\n${logTail.join("\n")}` });

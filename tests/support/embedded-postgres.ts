@@ -22,8 +22,12 @@ export async function startEmbeddedPostgres({ skipFlushes }: { skipFlushes: bool
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const message = await new Promise<EmbeddedPostgresMessage>((resolve) => {
     child.once("message", (m) => resolve(m as EmbeddedPostgresMessage));
-    child.once("error", (error) => resolve({ error: `could not start the embedded PostgreSQL process: ${error.message}` }));
-    void exited.then(() => resolve({ error: `the embedded PostgreSQL process exited with code ${child.exitCode} before it was ready` }));
+    child.once("error", (error) =>
+      resolve({ error: `could not start the embedded PostgreSQL process: ${error.message}` }),
+    );
+    void exited.then(() =>
+      resolve({ error: `the embedded PostgreSQL process exited with code ${child.exitCode} before it was ready` }),
+    );
   });
   if ("error" in message) {
     child.kill();

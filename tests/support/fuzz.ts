@@ -43,7 +43,11 @@ export function createRng(seed: number) {
 }
 
 /** Runs `task` for 0..count-1 with at most `concurrency` in flight; results keep their index. */
-export async function runPool<T>(count: number, concurrency: number, task: (index: number) => Promise<T>): Promise<T[]> {
+export async function runPool<T>(
+  count: number,
+  concurrency: number,
+  task: (index: number) => Promise<T>,
+): Promise<T[]> {
   const results = new Array<T>(count);
   let nextIndex = 0;
   const worker = async () => {
@@ -62,15 +66,32 @@ export const SQL_LIKE = [
   "admin@example.com' --",
   "' OR '1'='1",
   '" OR ""="',
-  "1; DROP TABLE \"User\"; --",
-  "' UNION SELECT \"sessionToken\" FROM \"Session\" --",
+  '1; DROP TABLE "User"; --',
+  '\' UNION SELECT "sessionToken" FROM "Session" --',
   "%' OR email LIKE '%",
   "\\'; SELECT pg_sleep(5); --",
   "'; PRAGMA writable_schema=1; --",
   "`; --",
 ];
-export const JSON_LIKE = ['{"$ne":null}', '{"$gt":""}', '{"$regex":".*"}', "[]", "{}", "null", "true", '{"__proto__":{"admin":true}}'];
-export const MARKUP_LIKE = ["<script>alert(1)</script>", "${7*7}", "{{7*7}}", "%s%s%s%n", "../../../../etc/passwd", "\r\nSet-Cookie: x=1", "javascript:alert(1)"];
+export const JSON_LIKE = [
+  '{"$ne":null}',
+  '{"$gt":""}',
+  '{"$regex":".*"}',
+  "[]",
+  "{}",
+  "null",
+  "true",
+  '{"__proto__":{"admin":true}}',
+];
+export const MARKUP_LIKE = [
+  "<script>alert(1)</script>",
+  "${7*7}",
+  "{{7*7}}",
+  "%s%s%s%n",
+  "../../../../etc/passwd",
+  "\r\nSet-Cookie: x=1",
+  "javascript:alert(1)",
+];
 export const PROTO_KEYS = ["__proto__", "constructor", "prototype", "toString", "hasOwnProperty"];
 
 const UNICODE = [
@@ -139,7 +160,13 @@ export function hostileString(rng: Rng, maxBytes?: number): string {
     [4, () => rng.pick(PROTO_KEYS)],
     [5, () => ""],
     [5, () => " \t\n "],
-    [5, () => rng.pick(["a", "x", "0", "-1", "1e309", "NaN", "undefined", "null"]).repeat(Math.max(1, fuzzLength(rng, maxBytes)))],
+    [
+      5,
+      () =>
+        rng
+          .pick(["a", "x", "0", "-1", "1e309", "NaN", "undefined", "null"])
+          .repeat(Math.max(1, fuzzLength(rng, maxBytes))),
+    ],
   ]);
 }
 
@@ -193,7 +220,12 @@ export function formEncode(value: string | Uint8Array): string {
 
 /** A short printable description of an input for failure messages. */
 export function describeInput(value: unknown, max = 200): string {
-  const text = typeof value === "string" ? value : value instanceof Uint8Array ? `<${value.byteLength} bytes>` : JSON.stringify(value);
+  const text =
+    typeof value === "string"
+      ? value
+      : value instanceof Uint8Array
+        ? `<${value.byteLength} bytes>`
+        : JSON.stringify(value);
   const shown = (text ?? String(value)).slice(0, max);
   return `${JSON.stringify(shown)}${text && text.length > max ? ` …(${text.length} chars)` : ""}`;
 }

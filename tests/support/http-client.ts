@@ -37,9 +37,18 @@ export class HttpClient {
     return ((await response.json()) as { csrfToken: string }).csrfToken;
   }
 
-  async signIn(email: string, password: string, callbackUrl = "/dashboard", headers?: Record<string, string>): Promise<Response> {
+  async signIn(
+    email: string,
+    password: string,
+    callbackUrl = "/dashboard",
+    headers?: Record<string, string>,
+  ): Promise<Response> {
     const csrfToken = await this.csrfToken();
-    return this.fetch("/api/auth/callback/credentials", { method: "POST", headers, form: { csrfToken, email, password, callbackUrl } });
+    return this.fetch("/api/auth/callback/credentials", {
+      method: "POST",
+      headers,
+      form: { csrfToken, email, password, callbackUrl },
+    });
   }
 
   async signOut(): Promise<Response> {

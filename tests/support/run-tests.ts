@@ -21,7 +21,10 @@ import { serverEnv, startServer } from "./server";
 import { findOrStartPostgres, type TestPostgres } from "./test-postgres";
 
 const args = process.argv.slice(2);
-const only = args.find((a) => a.startsWith("--only="))?.slice(7).split(",") ?? ["unit", "integration", "e2e"];
+const only = args
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",") ?? ["unit", "integration", "e2e"];
 const skipBuild = args.includes("--skip-build");
 const list = (name: string, fallback: string[]) => process.env[name]?.split(",").filter(Boolean) ?? fallback;
 const providers = list("E2E_PROVIDERS", ["sqlite", "postgresql"]) as ("sqlite" | "postgresql")[];
@@ -47,7 +50,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     interrupted = true;
     console.error(`\n${signal}: stopping ${liveChildren.size} test process(es) and ${liveServers.size} server(s)`);
     // SIGINT lets vitest run its teardown (afterAll hooks stop the servers the e2e files start themselves).
-    const exited = [...liveChildren].map((child) => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGINT"))));
+    const exited = [...liveChildren].map(
+      (child) => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGINT"))),
+    );
     void Promise.race([Promise.all(exited), new Promise((resolve) => setTimeout(resolve, 15_000))])
       .then(() => Promise.all([...liveServers].map((server) => server.stop())))
       .then(() => postgres?.stop())
@@ -55,8 +60,15 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-async function run(name: string, command: string, commandArgs: string[], env: Record<string, string> = {}): Promise<boolean> {
-  const reportFile = commandArgs.find((arg) => arg.startsWith("--outputFile.json="))?.slice("--outputFile.json=".length);
+async function run(
+  name: string,
+  command: string,
+  commandArgs: string[],
+  env: Record<string, string> = {},
+): Promise<boolean> {
+  const reportFile = commandArgs
+    .find((arg) => arg.startsWith("--outputFile.json="))
+    ?.slice("--outputFile.json=".length);
   // Once interrupted, no further step starts: the run waits here until the signal handler has cleaned up and exits.
   if (interrupted) return new Promise<boolean>(() => {});
   console.log(`\n━━ ${name} ━━`);
@@ -85,7 +97,12 @@ function vitestRun(...vitestArgs: string[]): string[] {
 }
 
 type JsonReport = {
-  testResults?: { name: string; status: string; message?: string; assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+  testResults?: {
+    name: string;
+    status: string;
+    message?: string;
+    assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
 };
 function failuresIn(file: string | undefined): string[] {
   if (!file) return [];
@@ -95,11 +112,17 @@ function failuresIn(file: string | undefined): string[] {
   } catch {
     return ["(no test report: the step failed before its tests ran)"];
   }
-  const firstLine = (text: string | undefined) => (text ?? "").split("\n").find((line) => line.trim())?.trim().slice(0, 300) ?? "";
+  const firstLine = (text: string | undefined) =>
+    (text ?? "")
+      .split("\n")
+      .find((line) => line.trim())
+      ?.trim()
+      .slice(0, 300) ?? "";
   return (report.testResults ?? []).flatMap((fileResult) => {
     const path = fileResult.name.replace(`${projectRoot}/`, "");
     const failedTests = (fileResult.assertionResults ?? []).filter((test) => test.status === "failed");
-    if (failedTests.length) return failedTests.map((test) => `${path} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
+    if (failedTests.length)
+      return failedTests.map((test) => `${path} > ${test.fullName}: ${firstLine(test.failureMessages?.[0])}`);
     return fileResult.status === "failed" ? [`${path}: ${firstLine(fileResult.message)}`] : [];
   });
 }
@@ -121,13 +144,18 @@ async function e2e(provider: "sqlite" | "postgresql") {
       const server = await startServer(env);
       liveServers.add(server);
       try {
-        const ok = await run(`e2e ${provider} ${strategy}`, process.execPath, vitestRun("--project", "e2e", ...list("E2E_FILES", []).flatMap((f) => f.split(" "))), {
-          E2E_BASE_URL: server.url,
-          E2E_DATABASE_URL: database.url,
-          E2E_STRATEGY: strategy,
-          E2E_PROVIDER: provider,
-          E2E_JWT_RECHECK_SECONDS,
-        });
+        const ok = await run(
+          `e2e ${provider} ${strategy}`,
+          process.execPath,
+          vitestRun("--project", "e2e", ...list("E2E_FILES", []).flatMap((f) => f.split(" "))),
+          {
+            E2E_BASE_URL: server.url,
+            E2E_DATABASE_URL: database.url,
+            E2E_STRATEGY: strategy,
+            E2E_PROVIDER: provider,
+            E2E_JWT_RECHECK_SECONDS,
+          },
+        );
         if (!ok) console.error(`--- server output (${provider} ${strategy}) ---\n${server.output().slice(-5000)}`);
       } finally {
         await server.stop();
@@ -145,11 +173,14 @@ async function steps(browserMissing: string | undefined) {
   if (only.includes("unit")) await run("unit", process.execPath, vitestRun("--project", "unit"));
   if (only.includes("integration")) {
     for (const provider of integrationProviders) {
-      await run(`integration ${provider}`, process.execPath, vitestRun("--project", "integration"), { TEST_DATABASE_PROVIDER: provider });
+      await run(`integration ${provider}`, process.execPath, vitestRun("--project", "integration"), {
+        TEST_DATABASE_PROVIDER: provider,
+      });
     }
   }
   if (only.includes("e2e") && !browserMissing) {
-    const built = skipBuild || (await run("next build", process.execPath, [next, "build"], { NEXT_TELEMETRY_DISABLED: "1" }));
+    const built =
+      skipBuild || (await run("next build", process.execPath, [next, "build"], { NEXT_TELEMETRY_DISABLED: "1" }));
     if (built) for (const provider of providers) await e2e(provider);
   }
 }
@@ -162,7 +193,8 @@ async function main() {
     console.log(`Browser for the e2e tests: ${browser.path}`);
     process.env.CHROMIUM_PATH = browser.path;
   }
-  if (browser?.instruction) console.log(`Browser for the e2e tests: none, so the e2e steps will not run (see the last line)`);
+  if (browser?.instruction)
+    console.log(`Browser for the e2e tests: none, so the e2e steps will not run (see the last line)`);
   const postgresSteps = [
     only.includes("integration") && integrationProviders.includes("postgresql"),
     only.includes("e2e") && !browser?.instruction && providers.includes("postgresql"),

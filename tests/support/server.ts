@@ -5,14 +5,22 @@ import { projectRoot } from "./databases";
 
 // Starts the production build (`next start`) as a child we own, and stops it by PID.
 
-export type RunningServer = { url: string; port: number; process: ChildProcess; output: () => string; stop: () => Promise<void> };
+export type RunningServer = {
+  url: string;
+  port: number;
+  process: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+};
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.listen(0, "127.0.0.1", () => {
       const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+      server.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
     });
   });
 }
@@ -39,7 +47,9 @@ export function serverEnv(overrides: Record<string, string>): NodeJS.ProcessEnv 
     SESSION_DATA_ADDRESS_MAX_NEW: "1000000",
     NEXT_TELEMETRY_DISABLED: "1",
     ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
-    ...(process.env.PRISMA_SCHEMA_ENGINE_BINARY ? { PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY } : {}),
+    ...(process.env.PRISMA_SCHEMA_ENGINE_BINARY
+      ? { PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY }
+      : {}),
     ...overrides,
   };
 }
@@ -47,7 +57,11 @@ export function serverEnv(overrides: Record<string, string>): NodeJS.ProcessEnv 
 export async function startServer(env: NodeJS.ProcessEnv, port?: number): Promise<RunningServer> {
   const p = port ?? (await freePort());
   const bin = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [bin, "start", "-p", String(p)], { cwd: projectRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [bin, "start", "-p", String(p)], {
+    cwd: projectRoot,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
@@ -64,7 +78,8 @@ export async function startServer(env: NodeJS.ProcessEnv, port?: number): Promis
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
     try {
       const response = await fetch(`${url}/api/health`);
-      if (response.status === 200 || response.status === 503) return { url, port: p, process: child, output: () => output, stop };
+      if (response.status === 200 || response.status === 503)
+        return { url, port: p, process: child, output: () => output, stop };
     } catch {
       // not listening yet
     }

@@ -10,7 +10,13 @@ export type StreamedAnswer = { status: number | null; body: string; error: strin
 
 export function postStreamed(
   url: string,
-  options: { prefix: string; totalBytes: number; declareLength: boolean; pauseMs?: number; headers?: Record<string, string> },
+  options: {
+    prefix: string;
+    totalBytes: number;
+    declareLength: boolean;
+    pauseMs?: number;
+    headers?: Record<string, string>;
+  },
 ): Promise<StreamedAnswer> {
   const { prefix, totalBytes, declareLength, pauseMs = 0, headers = {} } = options;
   const filler = Buffer.alloc(64 * 1024, "x");

@@ -43,12 +43,15 @@ export async function findOrStartPostgres({
   env = process.env as Record<string, string | undefined>,
 } = {}): Promise<TestPostgres> {
   const noStop = async () => {};
-  if (env.TEST_POSTGRES_URL) return { url: env.TEST_POSTGRES_URL, summary: `TEST_POSTGRES_URL (${where(env.TEST_POSTGRES_URL)})`, stop: noStop };
-  if (env.TEST_POSTGRES && env.TEST_POSTGRES !== "embedded") throw new Error(`TEST_POSTGRES must be "embedded" or unset, got ${env.TEST_POSTGRES}`);
+  if (env.TEST_POSTGRES_URL)
+    return { url: env.TEST_POSTGRES_URL, summary: `TEST_POSTGRES_URL (${where(env.TEST_POSTGRES_URL)})`, stop: noStop };
+  if (env.TEST_POSTGRES && env.TEST_POSTGRES !== "embedded")
+    throw new Error(`TEST_POSTGRES must be "embedded" or unset, got ${env.TEST_POSTGRES}`);
   let reason = "TEST_POSTGRES=embedded";
   if (env.TEST_POSTGRES !== "embedded") {
     const problem = await postgresProblem(MACHINE_POSTGRES_URL);
-    if (!problem) return { url: MACHINE_POSTGRES_URL, summary: `the server on ${where(MACHINE_POSTGRES_URL)}`, stop: noStop };
+    if (!problem)
+      return { url: MACHINE_POSTGRES_URL, summary: `the server on ${where(MACHINE_POSTGRES_URL)}`, stop: noStop };
     reason = `none usable on ${where(MACHINE_POSTGRES_URL)}: ${problem}`;
   }
   const embedded = await startEmbeddedPostgres({ skipFlushes: !forBenchmark });

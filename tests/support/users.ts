@@ -3,7 +3,13 @@ import { hashPassword } from "../../lib/password";
 
 export async function createUser(
   db: Db,
-  { email, password = "correct-horse-battery", role = "user", name = "Test User", cost = 4 }: { email: string; password?: string; role?: string; name?: string; cost?: number },
+  {
+    email,
+    password = "correct-horse-battery",
+    role = "user",
+    name = "Test User",
+    cost = 4,
+  }: { email: string; password?: string; role?: string; name?: string; cost?: number },
 ) {
   return db.user.create({
     data: { email, name, roleName: role, passwordHash: await hashPassword(password, cost) },

@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { anonymousDataLimit, registrationLimit, tooManyNewVisitorsMessage, tooManySignUpsMessage } from "../../lib/address-limits";
+import {
+  anonymousDataLimit,
+  registrationLimit,
+  tooManyNewVisitorsMessage,
+  tooManySignUpsMessage,
+} from "../../lib/address-limits";
 import { parseEnv } from "../../lib/env";
 
 describe("per-address creation limits: settings and messages", () => {
@@ -7,12 +12,18 @@ describe("per-address creation limits: settings and messages", () => {
     const env = parseEnv({ NODE_ENV: "test" });
     expect(env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS).toBe(20);
     expect(env.SESSION_DATA_ADDRESS_MAX_NEW).toBe(60);
-    expect(parseEnv({ NODE_ENV: "test", AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: "5", SESSION_DATA_ADDRESS_MAX_NEW: "7" })).toMatchObject({
+    expect(
+      parseEnv({ NODE_ENV: "test", AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: "5", SESSION_DATA_ADDRESS_MAX_NEW: "7" }),
+    ).toMatchObject({
       AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: 5,
       SESSION_DATA_ADDRESS_MAX_NEW: 7,
     });
-    expect(() => parseEnv({ NODE_ENV: "test", AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: "0" })).toThrow(/AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS/);
-    expect(() => parseEnv({ NODE_ENV: "test", SESSION_DATA_ADDRESS_MAX_NEW: "lots" })).toThrow(/SESSION_DATA_ADDRESS_MAX_NEW/);
+    expect(() => parseEnv({ NODE_ENV: "test", AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: "0" })).toThrow(
+      /AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS/,
+    );
+    expect(() => parseEnv({ NODE_ENV: "test", SESSION_DATA_ADDRESS_MAX_NEW: "lots" })).toThrow(
+      /SESSION_DATA_ADDRESS_MAX_NEW/,
+    );
   });
 
   it("apply only to a known address, each with its own counter", () => {

@@ -17,7 +17,9 @@ describe("parseEnv", () => {
 
   it("rejects an unknown strategy, naming the variable and the allowed values", () => {
     expect(() => parseEnv({ AUTH_SESSION_STRATEGY: "cookie" })).toThrow(EnvError);
-    expect(() => parseEnv({ AUTH_SESSION_STRATEGY: "cookie" })).toThrow(/AUTH_SESSION_STRATEGY: must be "database" or "jwt"/);
+    expect(() => parseEnv({ AUTH_SESSION_STRATEGY: "cookie" })).toThrow(
+      /AUTH_SESSION_STRATEGY: must be "database" or "jwt"/,
+    );
   });
 
   it("requires AUTH_SECRET in production, except while `next build` runs", () => {

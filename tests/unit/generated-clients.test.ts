@@ -38,7 +38,9 @@ describe("generated Prisma clients check", () => {
   it("refuses to build without a client and names the command", () => {
     const root = fakeProject(["sqlite"]);
     expect(generatedClientProblems(root)).toEqual({ missing: ["postgresql"], stale: [] });
-    expect(() => assertGeneratedClients(root)).toThrow(/lib\/generated\/postgresql\/client\.ts[\s\S]*npm run db:generate/);
+    expect(() => assertGeneratedClients(root)).toThrow(
+      /lib\/generated\/postgresql\/client\.ts[\s\S]*npm run db:generate/,
+    );
   });
 
   it("warns when a schema changed after its client was generated", () => {

@@ -6,7 +6,11 @@ describe("the password-hashing queue is bounded", () => {
   afterAll(() => pool.destroy());
 
   it("past its bound a job is refused at once with PasswordPoolBusyError instead of queueing, and the pool recovers", async () => {
-    const outcome = (job: Promise<unknown>) => job.then(() => "done", (error) => (error instanceof PasswordPoolBusyError ? "busy" : `error: ${error}`));
+    const outcome = (job: Promise<unknown>) =>
+      job.then(
+        () => "done",
+        (error) => (error instanceof PasswordPoolBusyError ? "busy" : `error: ${error}`),
+      );
     const started = performance.now();
     const jobs = Array.from({ length: 6 }, () => outcome(pool.run("hash", "a password", 6)));
     const refusedAt = await Promise.race([jobs[5], new Promise((r) => setTimeout(() => r("still waiting"), 1000))]);

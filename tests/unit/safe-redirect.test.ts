@@ -47,7 +47,13 @@ describe("safeCallbackPath", () => {
     const codes = [...Array.from({ length: 0x20 }, (_, i) => i), 0x7f];
     for (const code of codes) {
       const ch = String.fromCharCode(code);
-      for (const value of [`/${ch}/evil.example`, `/${ch}evil.example`, `/account${ch}/x`, `/a/b?c=${ch}#d`, `/a#${ch}`]) {
+      for (const value of [
+        `/${ch}/evil.example`,
+        `/${ch}evil.example`,
+        `/account${ch}/x`,
+        `/a/b?c=${ch}#d`,
+        `/a#${ch}`,
+      ]) {
         expect(safeCallbackPath(value), `U+${hex(code)} in ${JSON.stringify(value)}`).toBe(FALLBACK);
       }
     }
@@ -63,8 +69,23 @@ describe("safeCallbackPath", () => {
 
   it("refuses every kind of whitespace", () => {
     const spaces = [
-      " ", "\t", "\n", "\v", "\f", "\r", "\u00a0", "\u1680", "\u2000", "\u2005", "\u200a",
-      "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff",
+      " ",
+      "\t",
+      "\n",
+      "\v",
+      "\f",
+      "\r",
+      "\u00a0",
+      "\u1680",
+      "\u2000",
+      "\u2005",
+      "\u200a",
+      "\u2028",
+      "\u2029",
+      "\u202f",
+      "\u205f",
+      "\u3000",
+      "\ufeff",
     ];
     for (const ch of spaces) {
       expect(safeCallbackPath(`/${ch}/evil.example`), `U+${hex(ch.charCodeAt(0))}`).toBe(FALLBACK);
@@ -74,7 +95,14 @@ describe("safeCallbackPath", () => {
   });
 
   it("refuses backslash variants", () => {
-    for (const bad of ["/\\evil.example", "\\\\evil", "\\/evil.example", "/\\/evil.example", "\\evil.example", "/\\\\evil.example"]) {
+    for (const bad of [
+      "/\\evil.example",
+      "\\\\evil",
+      "\\/evil.example",
+      "/\\/evil.example",
+      "\\evil.example",
+      "/\\\\evil.example",
+    ]) {
       expect(safeCallbackPath(bad), bad).toBe(FALLBACK);
     }
   });
@@ -98,7 +126,13 @@ describe("safeCallbackPath", () => {
   });
 
   it("refuses paths that normalise to protocol-relative URLs", () => {
-    for (const bad of ["/.//evil.example", "/..//evil.example", "/a/..//evil.example", "/./\\evil.example", "/%2e//evil.example"]) {
+    for (const bad of [
+      "/.//evil.example",
+      "/..//evil.example",
+      "/a/..//evil.example",
+      "/./\\evil.example",
+      "/%2e//evil.example",
+    ]) {
       expect(safeCallbackPath(bad), bad).toBe(FALLBACK);
     }
   });
@@ -160,7 +194,16 @@ describe("sameOriginRedirect: Auth.js's redirect callback", () => {
   });
 
   it("sends anything else to the app's root: other origins, controls, protocol-relative and non-http values", () => {
-    for (const url of ["https://evil.example/", "//evil.example", "/\t/evil.example", "/\n", "/%09/x\u0000", "javascript:alert(1)", "not a url", `${APP}@evil.example`]) {
+    for (const url of [
+      "https://evil.example/",
+      "//evil.example",
+      "/\t/evil.example",
+      "/\n",
+      "/%09/x\u0000",
+      "javascript:alert(1)",
+      "not a url",
+      `${APP}@evil.example`,
+    ]) {
       expect(redirect(url), JSON.stringify(url)).toBe(`${APP}/`);
     }
   });

@@ -52,8 +52,14 @@ describe("database targets", () => {
 
 describe("formatTable", () => {
   it("pads every column but the last to its widest cell", () => {
-    expect(formatTable(["ID", "USER"], [["a", "alice@example.com"], ["long-id", "-"]])).toBe(
-      ["ID       USER", "-------  -----------------", "a        alice@example.com", "long-id  -"].join("\n"),
-    );
+    expect(
+      formatTable(
+        ["ID", "USER"],
+        [
+          ["a", "alice@example.com"],
+          ["long-id", "-"],
+        ],
+      ),
+    ).toBe(["ID       USER", "-------  -----------------", "a        alice@example.com", "long-id  -"].join("\n"));
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { getScriptNonceFromHeader } from "next/dist/server/app-render/get-script-nonce-from-header";
-import { createNonce, securityHeaders, servedOverHttps, staticSecurityHeaderRules, STATIC_CONTENT_SECURITY_POLICY } from "../../lib/security-headers";
+import {
+  createNonce,
+  securityHeaders,
+  servedOverHttps,
+  staticSecurityHeaderRules,
+  STATIC_CONTENT_SECURITY_POLICY,
+} from "../../lib/security-headers";
 
 const directives = (csp: string) => new Map(csp.split("; ").map((d) => [d.split(" ")[0], d.split(" ").slice(1)]));
 
@@ -16,7 +22,9 @@ describe("security headers", () => {
   });
 
   it("a production page policy allows only nonced scripts and styles, no eval, no plugins, no framing", () => {
-    const csp = directives(securityHeaders({ nonce: "abc123==", https: false, development: false })["content-security-policy"]);
+    const csp = directives(
+      securityHeaders({ nonce: "abc123==", https: false, development: false })["content-security-policy"],
+    );
     expect(csp.get("script-src")).toEqual(["'self'", "'nonce-abc123=='", "'strict-dynamic'"]);
     expect(csp.get("style-src")).toEqual(["'self'", "'nonce-abc123=='"]);
     expect(csp.get("object-src")).toEqual(["'none'"]);
@@ -50,7 +58,8 @@ describe("security headers", () => {
       "cross-origin-opener-policy": "same-origin",
     });
     const permissions = headers["permissions-policy"].split(", ");
-    for (const feature of ["camera", "microphone", "geolocation", "payment", "usb"]) expect(permissions).toContain(`${feature}=()`);
+    for (const feature of ["camera", "microphone", "geolocation", "payment", "usb"])
+      expect(permissions).toContain(`${feature}=()`);
     expect(permissions).toContain("publickey-credentials-get=(self)");
     expect(permissions).toContain("publickey-credentials-create=(self)");
   });

@@ -29,7 +29,10 @@ const nested = (depth: number) => "[".repeat(depth) + "]".repeat(depth);
 
 /** Runs React's own reply decoder (the one Next uses for server actions) in a child with the react-server condition. */
 function reactDecodes(bodies: (string | [string, string][])[]): boolean[] {
-  const decoder = join(process.cwd(), "node_modules/next/dist/compiled/react-server-dom-webpack/cjs/react-server-dom-webpack-server.node.production.js");
+  const decoder = join(
+    process.cwd(),
+    "node_modules/next/dist/compiled/react-server-dom-webpack/cjs/react-server-dom-webpack-server.node.production.js",
+  );
   const script = `
     const { decodeReply } = require(${JSON.stringify(decoder)});
     const bodies = JSON.parse(require("node:fs").readFileSync(0, "utf8"));
@@ -37,7 +40,10 @@ function reactDecodes(bodies: (string | [string, string][])[]): boolean[] {
     const timeout = () => new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 1000));
     Promise.all(bodies.map((b) => Promise.race([decodeReply(toBody(b), {}, {}), timeout()]).then(() => true, () => false)))
       .then((results) => process.stdout.write(JSON.stringify(results)));`;
-  const output = execFileSync(process.execPath, ["--conditions", "react-server", "-e", script], { input: JSON.stringify(bodies), maxBuffer: 1e8 });
+  const output = execFileSync(process.execPath, ["--conditions", "react-server", "-e", script], {
+    input: JSON.stringify(bodies),
+    maxBuffer: 1e8,
+  });
   return JSON.parse(output.toString()) as boolean[];
 }
 
@@ -58,7 +64,10 @@ describe("Origin", () => {
     ["foreign", { origin: "https://evil.example" }],
     ["same host, other port", { origin: "http://localhost:3001" }],
     ["not a URL", { origin: "garbage" }],
-    ["foreign, with the app's host only in X-Forwarded-Host of another entry", { origin: "https://evil.example", "x-forwarded-host": "localhost:3000, evil.example" }],
+    [
+      "foreign, with the app's host only in X-Forwarded-Host of another entry",
+      { origin: "https://evil.example", "x-forwarded-host": "localhost:3000, evil.example" },
+    ],
   ])("%s → 403", async (_label, headers) => {
     const request = text("[]", headers);
     if (!headers.origin) request.headers.delete("origin");
@@ -67,7 +76,11 @@ describe("Origin", () => {
 
   it("the app's own host (Host, or the first X-Forwarded-Host behind a proxy) is accepted", async () => {
     expect(await statusOf(text("[]"))).toBe("accepted");
-    expect(await statusOf(text("[]", { origin: "https://app.example.com", "x-forwarded-host": "app.example.com, internal:3000" }))).toBe("accepted");
+    expect(
+      await statusOf(
+        text("[]", { origin: "https://app.example.com", "x-forwarded-host": "app.example.com, internal:3000" }),
+      ),
+    ).toBe("accepted");
   });
 });
 
@@ -96,8 +109,14 @@ describe("content type and size", () => {
           controller.close();
         },
       });
-    expect(await statusOf(post(stream(SERVER_ACTION_BODY_LIMIT_BYTES + 1), { ...SAME_ORIGIN, "content-type": "text/plain" }))).toBe(413);
-    expect(await statusOf(post(stream(SERVER_ACTION_BODY_LIMIT_BYTES), { ...SAME_ORIGIN, "content-type": "text/plain" }))).toBe("accepted");
+    expect(
+      await statusOf(
+        post(stream(SERVER_ACTION_BODY_LIMIT_BYTES + 1), { ...SAME_ORIGIN, "content-type": "text/plain" }),
+      ),
+    ).toBe(413);
+    expect(
+      await statusOf(post(stream(SERVER_ACTION_BODY_LIMIT_BYTES), { ...SAME_ORIGIN, "content-type": "text/plain" })),
+    ).toBe("accepted");
   });
 });
 
@@ -109,7 +128,18 @@ describe("text/plain reply bodies", () => {
     nested(MAX_REPLY_NESTING),
     `["${"[".repeat(100)}"]`, // brackets inside a string are not nesting
   ];
-  const refused = [nested(50_000), nested(MAX_REPLY_NESTING + 1), '["$1"]', '["$Q1"]', '["$F1"]', '"not an array"', "{}", '{"a":', "", "plain text"];
+  const refused = [
+    nested(50_000),
+    nested(MAX_REPLY_NESTING + 1),
+    '["$1"]',
+    '["$Q1"]',
+    '["$F1"]',
+    '"not an array"',
+    "{}",
+    '{"a":',
+    "",
+    "plain text",
+  ];
 
   it("what the guard accepts, React's decoder decodes", async () => {
     for (const body of accepted) expect(await statusOf(text(body)), body.slice(0, 40)).toBe("accepted");
@@ -148,7 +178,14 @@ describe("multipart reply bodies", () => {
     expect(await statusOf(multipart(longChain))).toBe(400);
     expect(await statusOf(multipart(chain(MAX_REPLY_PARTS + 1)))).toBe(400);
     expect(await statusOf(multipart([["0", nested(50_000)]]))).toBe(400);
-    expect(await statusOf(multipart([["0", "[]"], ["S1", nested(MAX_REPLY_NESTING + 1)]]))).toBe(400);
+    expect(
+      await statusOf(
+        multipart([
+          ["0", "[]"],
+          ["S1", nested(MAX_REPLY_NESTING + 1)],
+        ]),
+      ),
+    ).toBe(400);
     expect(await statusOf(multipart([["0", "{not json"]]))).toBe(400);
     expect(await statusOf(multipart([["1", "[]"]]))).toBe(400);
     expect(await statusOf(multipart([["0", '"a string"']]))).toBe(400);
@@ -161,12 +198,22 @@ describe("multipart reply bodies", () => {
   it("a reference to a part the body does not carry → 400; the same reference with its part is accepted", async () => {
     const missing: [string, string][][] = [
       [["0", '[{"status":"idle"},"$1"]']],
-      [["0", '["$Q2"]'], ["1", "[]"]],
+      [
+        ["0", '["$Q2"]'],
+        ["1", "[]"],
+      ],
       [["0", '[{"a":"$@a:b"}]']],
-      [["0", '["$1"]'], ["1", '["$B5"]']],
+      [
+        ["0", '["$1"]'],
+        ["1", '["$B5"]'],
+      ],
     ];
     for (const entries of missing) expect(await statusOf(multipart(entries)), JSON.stringify(entries)).toBe(400);
-    const present: [string, string][] = [["0", '["$1","$Q2","$$1","$D2026-01-01"]'], ["1", '{"a":1}'], ["2", "[]"]];
+    const present: [string, string][] = [
+      ["0", '["$1","$Q2","$$1","$D2026-01-01"]'],
+      ["1", '{"a":1}'],
+      ["2", "[]"],
+    ];
     expect(await statusOf(multipart(present))).toBe("accepted");
     // Without the guard React waits for the part until the body ends, then fails (Next answers 500); a promise
     // ("$@") is handed to the action still pending instead.
@@ -185,7 +232,17 @@ describe("multipart reply bodies", () => {
     expect(await statusOf(multipart(form('[{"status":"idle"}]'), noOrigin))).toBe("accepted");
     expect(await statusOf(multipart(form(nested(50_000)), noOrigin))).toBe(400);
     expect(await statusOf(multipart(form('[{"status":"idle"},"$2"]'), noOrigin))).toBe(400);
-    expect(await statusOf(multipart([["$ACTION_ID_abc", ""], ["0", nested(100)]], noOrigin))).toBe("accepted");
+    expect(
+      await statusOf(
+        multipart(
+          [
+            ["$ACTION_ID_abc", ""],
+            ["0", nested(100)],
+          ],
+          noOrigin,
+        ),
+      ),
+    ).toBe("accepted");
   });
 });
 

@@ -21,7 +21,9 @@ const authJsName = (https: boolean) => defaultCookies(https).sessionToken.name;
 function serverCodeName(forwardedProto: string): string | null {
   try {
     const headers = new Headers({ host: "app.example", "x-forwarded-proto": forwardedProto });
-    return authJsName(createActionURL("session", forwardedProto, headers, {}, { basePath: "/api/auth" } as never).protocol === "https:");
+    return authJsName(
+      createActionURL("session", forwardedProto, headers, {}, { basePath: "/api/auth" } as never).protocol === "https:",
+    );
   } catch {
     return null;
   }
@@ -45,14 +47,34 @@ describe("sessionCookieName: the one name Auth.js uses for this request", () => 
 
   it("takes an http AUTH_URL (or NEXTAUTH_URL) over the forwarded protocol, as next-auth replaces the request's URL with it", () => {
     expect(sessionCookieName({ authUrl: "http://app.example", forwardedProto: "https" })).toBe(PLAIN_SESSION_COOKIE);
-    expect(sessionCookieName({ nextAuthUrl: "https://app.example", forwardedProto: "http" })).toBe(SECURE_SESSION_COOKIE);
-    expect(sessionCookieName({ nextAuthUrl: "http://app.example", forwardedProto: "https" })).toBe(PLAIN_SESSION_COOKIE);
+    expect(sessionCookieName({ nextAuthUrl: "https://app.example", forwardedProto: "http" })).toBe(
+      SECURE_SESSION_COOKIE,
+    );
+    expect(sessionCookieName({ nextAuthUrl: "http://app.example", forwardedProto: "https" })).toBe(
+      PLAIN_SESSION_COOKIE,
+    );
     // An empty AUTH_URL hides NEXTAUTH_URL from next-auth (`AUTH_URL ?? NEXTAUTH_URL`), so the request decides.
-    expect(sessionCookieName({ authUrl: "", nextAuthUrl: "http://app.example", forwardedProto: "https" })).toBe(SECURE_SESSION_COOKIE);
+    expect(sessionCookieName({ authUrl: "", nextAuthUrl: "http://app.example", forwardedProto: "https" })).toBe(
+      SECURE_SESSION_COOKIE,
+    );
     expect(sessionCookieName({ nextAuthUrl: "not a url", forwardedProto: "https" })).toBeNull();
   });
 
-  it.each(["https", "http", "https:", "http:", "HTTPS", "Http", "https, http", "http,https", "https,https", "xhttps", "", "wss", "ftp"])(
+  it.each([
+    "https",
+    "http",
+    "https:",
+    "http:",
+    "HTTPS",
+    "Http",
+    "https, http",
+    "http,https",
+    "https,https",
+    "xhttps",
+    "",
+    "wss",
+    "ftp",
+  ])(
     "agrees with both of Auth.js's entry points for X-Forwarded-Proto %j, or accepts no name where they disagree",
     (forwardedProto) => {
       const server = serverCodeName(forwardedProto);
@@ -74,7 +96,9 @@ describe("readExactSessionCookie: one unambiguous cookie or nothing", () => {
 
   it("reads the whole cookie, and chunks .0 … .n-1 joined in order", () => {
     expect(readExactSessionCookie("a=1; authjs.session-token=tok; b=2", name)).toEqual({ name, value: "tok" });
-    expect(readExactSessionCookie("authjs.session-token.1=B; authjs.session-token.0=A; authjs.session-token.2=C", name)).toEqual({
+    expect(
+      readExactSessionCookie("authjs.session-token.1=B; authjs.session-token.0=A; authjs.session-token.2=C", name),
+    ).toEqual({
       name,
       value: "ABC",
     });
@@ -95,7 +119,9 @@ describe("readExactSessionCookie: one unambiguous cookie or nothing", () => {
   });
 
   it("refuses a chunk sent twice, a gap, a whole cookie next to chunks, a stray name with the same start, and empty values", () => {
-    expect(readExactSessionCookie("authjs.session-token.0=A; authjs.session-token.1=B; authjs.session-token.0=X", name)).toBeNull();
+    expect(
+      readExactSessionCookie("authjs.session-token.0=A; authjs.session-token.1=B; authjs.session-token.0=X", name),
+    ).toBeNull();
     expect(readExactSessionCookie("authjs.session-token.0=A; authjs.session-token.2=C", name)).toBeNull();
     expect(readExactSessionCookie("authjs.session-token.1=B", name)).toBeNull();
     expect(readExactSessionCookie("authjs.session-token=W; authjs.session-token.0=A", name)).toBeNull();
@@ -109,12 +135,25 @@ describe("readExactSessionCookie: one unambiguous cookie or nothing", () => {
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed / 2 ** 31);
     const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)];
-    const names = [name, name, `${name}.0`, `${name}.1`, `${name}.2`, `${name}x`, `__Secure-${name}`, "other", ` ${name}`, `${name}\t`];
+    const names = [
+      name,
+      name,
+      `${name}.0`,
+      `${name}.1`,
+      `${name}.2`,
+      `${name}x`,
+      `__Secure-${name}`,
+      "other",
+      ` ${name}`,
+      `${name}\t`,
+    ];
     const values = ["tok", "A", "B", "", "a%20b", "%zz", "x=y", " padded "];
     const separators = ["; ", ";", ";\t", " ; "];
     let accepted = 0;
     for (let i = 0; i < 2000; i++) {
-      const parts = Array.from({ length: 1 + Math.floor(random() * 4) }, () => (random() < 0.1 ? "novalue" : `${pick(names)}=${pick(values)}`));
+      const parts = Array.from({ length: 1 + Math.floor(random() * 4) }, () =>
+        random() < 0.1 ? "novalue" : `${pick(names)}=${pick(values)}`,
+      );
       const header = parts.reduce((text, part) => (text ? `${text}${pick(separators)}${part}` : part), "");
       const ours = readExactSessionCookie(header, name);
       // What Auth.js's session handling reads: its parser (first of each name), then every cookie starting with the name joined.
@@ -125,7 +164,8 @@ describe("readExactSessionCookie: one unambiguous cookie or nothing", () => {
       }
       // The splitter sees the same names as Auth.js's parser, and Auth.js keeps the first of each.
       const parsed = authJsParse(header);
-      for (const pair of cookiePairs(header)) expect(parsed[pair.name], header).toBe(cookieValues(header, pair.name)[0]);
+      for (const pair of cookiePairs(header))
+        expect(parsed[pair.name], header).toBe(cookieValues(header, pair.name)[0]);
       expect(new Set(cookiePairs(header).map((p) => p.name))).toEqual(new Set(Object.keys(parsed)));
     }
     expect(accepted).toBeGreaterThan(100); // the property was exercised, not vacuously true

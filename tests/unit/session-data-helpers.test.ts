@@ -1,7 +1,22 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { cartLines, cartSchema, EMPTY_CART, MAX_LINES, MAX_QUANTITY, mergeCarts, withAdded, withQuantity } from "../../app/cart/cart-model";
-import { anonymousCookie, anonymousOwner, generateAnonymousToken, looksLikeAnonymousToken, sessionOwner } from "../../lib/session-store/owner";
+import {
+  cartLines,
+  cartSchema,
+  EMPTY_CART,
+  MAX_LINES,
+  MAX_QUANTITY,
+  mergeCarts,
+  withAdded,
+  withQuantity,
+} from "../../app/cart/cart-model";
+import {
+  anonymousCookie,
+  anonymousOwner,
+  generateAnonymousToken,
+  looksLikeAnonymousToken,
+  sessionOwner,
+} from "../../lib/session-store/owner";
 
 describe("session data owners", () => {
   it("anonymous tokens are 256 random bits and only their SHA-256 is the key", () => {
@@ -9,18 +24,33 @@ describe("session data owners", () => {
     expect(looksLikeAnonymousToken(token)).toBe(true);
     expect(Buffer.from(token, "base64url")).toHaveLength(32);
     expect(generateAnonymousToken()).not.toBe(token);
-    expect(anonymousOwner(token)).toEqual({ kind: "anonymous", key: `a:${createHash("sha256").update(token).digest("hex")}` });
-    for (const bad of ["", "short", `${token}x`, `${token.slice(0, 42)}!`, 42, null]) expect(looksLikeAnonymousToken(bad)).toBe(false);
+    expect(anonymousOwner(token)).toEqual({
+      kind: "anonymous",
+      key: `a:${createHash("sha256").update(token).digest("hex")}`,
+    });
+    for (const bad of ["", "short", `${token}x`, `${token.slice(0, 42)}!`, 42, null])
+      expect(looksLikeAnonymousToken(bad)).toBe(false);
   });
 
   it("session keys name the session id in both strategies", () => {
-    expect(sessionOwner("database", "abc")).toEqual({ kind: "session", key: "s:abc", strategy: "database", sessionId: "abc" });
+    expect(sessionOwner("database", "abc")).toEqual({
+      kind: "session",
+      key: "s:abc",
+      strategy: "database",
+      sessionId: "abc",
+    });
     expect(sessionOwner("jwt", "xyz").key).toBe("s:xyz");
   });
 
   it("the anonymous cookie is HttpOnly and SameSite=Lax, with __Host- and Secure over https", () => {
-    expect(anonymousCookie(false)).toMatchObject({ name: "session-data.anon", options: { httpOnly: true, sameSite: "lax", secure: false, path: "/" } });
-    expect(anonymousCookie(true)).toMatchObject({ name: "__Host-session-data.anon", options: { secure: true, path: "/" } });
+    expect(anonymousCookie(false)).toMatchObject({
+      name: "session-data.anon",
+      options: { httpOnly: true, sameSite: "lax", secure: false, path: "/" },
+    });
+    expect(anonymousCookie(true)).toMatchObject({
+      name: "__Host-session-data.anon",
+      options: { secure: true, path: "/" },
+    });
   });
 });
 
@@ -35,11 +65,17 @@ describe("demo cart", () => {
   });
 
   it("merges an anonymous cart into the session's by adding quantities", () => {
-    expect(mergeCarts({ items: { pen: 1, mug: 2 } }, { items: { pen: 3, stickers: 1 } }).items).toEqual({ pen: 4, mug: 2, stickers: 1 });
+    expect(mergeCarts({ items: { pen: 1, mug: 2 } }, { items: { pen: 3, stickers: 1 } }).items).toEqual({
+      pen: 4,
+      mug: 2,
+      stickers: 1,
+    });
   });
 
   it("lists lines in catalogue order and skips unknown products; the schema bounds lines and quantities", () => {
-    expect(cartLines({ items: { stickers: 1, notebook: 2, gone: 1 } }).map((l) => [l.product.id, l.totalCents])).toEqual([
+    expect(
+      cartLines({ items: { stickers: 1, notebook: 2, gone: 1 } }).map((l) => [l.product.id, l.totalCents]),
+    ).toEqual([
       ["notebook", 2900],
       ["stickers", 600],
     ]);

@@ -18,7 +18,12 @@ afterEach(() => vi.useRealTimers());
 
 async function jwtCookie(ageSeconds: number, authAgeSeconds = ageSeconds) {
   vi.useFakeTimers({ now: Date.now() - ageSeconds * 1000, toFake: ["Date"] });
-  const value = await encode({ token: { sub: "u1", sid: "s".repeat(22), role: "user", authTime: now() - (authAgeSeconds - ageSeconds) }, secret: SECRET, salt: NAME, maxAge: 600 });
+  const value = await encode({
+    token: { sub: "u1", sid: "s".repeat(22), role: "user", authTime: now() - (authAgeSeconds - ageSeconds) },
+    secret: SECRET,
+    salt: NAME,
+    maxAge: 600,
+  });
   vi.useRealTimers();
   markSessionLive(value);
   return { name: NAME, value };
@@ -38,7 +43,12 @@ describe("session cookie renewal", () => {
   it("jwt: a validly encrypted token the DAL never accepted is not renewed", async () => {
     const renew = createSessionRenewer(env("jwt"));
     vi.useFakeTimers({ now: Date.now() - 120_000, toFake: ["Date"] });
-    const value = await encode({ token: { sub: "u1", sid: "t".repeat(22), authTime: now() }, secret: SECRET, salt: NAME, maxAge: 600 });
+    const value = await encode({
+      token: { sub: "u1", sid: "t".repeat(22), authTime: now() },
+      secret: SECRET,
+      salt: NAME,
+      maxAge: 600,
+    });
     vi.useRealTimers();
     expect(await renew({ name: NAME, value })).toBeNull();
   });

@@ -37,11 +37,18 @@ describe("clientIp", () => {
 });
 
 describe("readSessionCookie", () => {
-  const jar = (cookies: Record<string, string>) => ({ get: (name: string) => (name in cookies ? { value: cookies[name] } : undefined) });
+  const jar = (cookies: Record<string, string>) => ({
+    get: (name: string) => (name in cookies ? { value: cookies[name] } : undefined),
+  });
   it("reads plain, prefixed and chunked cookies", () => {
-    expect(readSessionCookie(jar({ "authjs.session-token": "a" }))).toEqual({ name: "authjs.session-token", value: "a" });
+    expect(readSessionCookie(jar({ "authjs.session-token": "a" }))).toEqual({
+      name: "authjs.session-token",
+      value: "a",
+    });
     const https = acceptedSessionCookieNames("https://app.example");
-    expect(readSessionCookie(jar({ "__Host-authjs.session-token": "b" }), https)?.name).toBe("__Host-authjs.session-token");
+    expect(readSessionCookie(jar({ "__Host-authjs.session-token": "b" }), https)?.name).toBe(
+      "__Host-authjs.session-token",
+    );
     // ASVS 3.3.3: on https a cookie under a weaker name (settable by a sibling subdomain) is ignored, and vice versa
     expect(readSessionCookie(jar({ "authjs.session-token": "a" }), https)).toBeNull();
     expect(readSessionCookie(jar({ "__Host-authjs.session-token": "b" }))).toBeNull();
@@ -52,6 +59,8 @@ describe("readSessionCookie", () => {
 
 describe("schemas", () => {
   it("prisma/postgresql/schema.prisma is generated from prisma/schema.prisma", () => {
-    expect(() => execFileSync(process.execPath, ["scripts/sync-schemas.mjs", "--check"], { stdio: "pipe" })).not.toThrow();
+    expect(() =>
+      execFileSync(process.execPath, ["scripts/sync-schemas.mjs", "--check"], { stdio: "pipe" }),
+    ).not.toThrow();
   });
 });

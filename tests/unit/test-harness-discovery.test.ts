@@ -35,7 +35,11 @@ describe("browser discovery", () => {
 
   it("finds the newest Chromium in Playwright's browser cache", () => {
     const cache = join(scratch, "ms-playwright");
-    const env = { PLAYWRIGHT_BROWSERS_PATH: cache, PROGRAMFILES: join(scratch, "empty"), LOCALAPPDATA: join(scratch, "empty") };
+    const env = {
+      PLAYWRIGHT_BROWSERS_PATH: cache,
+      PROGRAMFILES: join(scratch, "empty"),
+      LOCALAPPDATA: join(scratch, "empty"),
+    };
     file(join(cache, "chromium-999", "chrome-win", "chrome.exe"), 0o755);
     const newest = file(join(cache, "chromium-1200", "chrome-win64", "chrome.exe"), 0o755);
     file(join(cache, "chromium-1300", "chrome-win64", "chrome.exe"), 0o644); // unpacked without its exec bit: unusable
@@ -45,9 +49,13 @@ describe("browser discovery", () => {
   });
 
   it("ends in one line saying what to run when there is no browser anywhere", () => {
-    const search = findChromium({ PLAYWRIGHT_BROWSERS_PATH: join(scratch, "no-cache"), LOCALAPPDATA: join(scratch, "empty") }, "win32");
+    const search = findChromium(
+      { PLAYWRIGHT_BROWSERS_PATH: join(scratch, "no-cache"), LOCALAPPDATA: join(scratch, "empty") },
+      "win32",
+    );
     expect(search).toEqual({
-      instruction: "No Chrome or Chromium found for the browser tests: run `npx playwright-core install chromium` (or install Google Chrome, or set CHROMIUM_PATH)",
+      instruction:
+        "No Chrome or Chromium found for the browser tests: run `npx playwright-core install chromium` (or install Google Chrome, or set CHROMIUM_PATH)",
     });
   });
 });
@@ -63,9 +71,13 @@ describe("PostgreSQL discovery", () => {
   };
 
   it("reports a closed port, a server that hangs up and one that never answers as unusable", async () => {
-    expect(await postgresProblem(`postgresql://postgres@127.0.0.1:${await freePort()}/postgres`)).toMatch(/ECONNREFUSED/);
+    expect(await postgresProblem(`postgresql://postgres@127.0.0.1:${await freePort()}/postgres`)).toMatch(
+      /ECONNREFUSED/,
+    );
     const hangsUp = await listen((socket) => socket.destroy());
-    expect(await postgresProblem(`postgresql://postgres@127.0.0.1:${hangsUp}/postgres`)).toMatch(/terminated|ECONNRESET/i);
+    expect(await postgresProblem(`postgresql://postgres@127.0.0.1:${hangsUp}/postgres`)).toMatch(
+      /terminated|ECONNRESET/i,
+    );
     const silent = await listen(() => {});
     const started = Date.now();
     expect(await postgresProblem(`postgresql://postgres@127.0.0.1:${silent}/postgres`)).toMatch(/timeout/i);
@@ -76,6 +88,8 @@ describe("PostgreSQL discovery", () => {
     const url = "postgresql://someone@db.example:6543/postgres";
     const given = await findOrStartPostgres({ env: { TEST_POSTGRES_URL: url, TEST_POSTGRES: "embedded" } });
     expect(given).toMatchObject({ url, summary: "TEST_POSTGRES_URL (db.example:6543)" });
-    await expect(findOrStartPostgres({ env: { TEST_POSTGRES: "machine" } })).rejects.toThrow('TEST_POSTGRES must be "embedded" or unset, got machine');
+    await expect(findOrStartPostgres({ env: { TEST_POSTGRES: "machine" } })).rejects.toThrow(
+      'TEST_POSTGRES must be "embedded" or unset, got machine',
+    );
   });
 });

@@ -23,11 +23,16 @@ export default async function SessionsPage() {
           <h1 className="text-2xl font-bold tracking-tight">Your sessions</h1>
           <p className="text-sm text-slate-500">
             Every browser signed in to your account.
-            {env.AUTH_SESSION_STRATEGY === "jwt" ? ` Signing a session out takes effect within ${env.AUTH_JWT_RECHECK_SECONDS} seconds.` : ""}
+            {env.AUTH_SESSION_STRATEGY === "jwt"
+              ? ` Signing a session out takes effect within ${env.AUTH_JWT_RECHECK_SECONDS} seconds.`
+              : ""}
           </p>
         </div>
         <form action={revokeOtherSessionsAction}>
-          <button type="submit" className="rounded-lg border border-rose-300 bg-white px-3 py-1.5 text-sm font-medium text-rose-700 shadow-sm hover:bg-rose-50">
+          <button
+            type="submit"
+            className="rounded-lg border border-rose-300 bg-white px-3 py-1.5 text-sm font-medium text-rose-700 shadow-sm hover:bg-rose-50"
+          >
             Sign out all other sessions
           </button>
         </form>

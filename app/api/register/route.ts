@@ -22,11 +22,18 @@ export async function POST(request: Request) {
 
   const env = getEnv();
   const ip = clientIp(request.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS);
-  const result = await registerUser(getDb(), body.fields, env.AUTH_BCRYPT_COST, registrationLimit(ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS));
+  const result = await registerUser(
+    getDb(),
+    body.fields,
+    env.AUTH_BCRYPT_COST,
+    registrationLimit(ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS),
+  );
   if (result.status === "created") return jsonResponse({ id: result.userId, email: result.email }, 201);
   if (result.reason === "rate_limited") {
     const retryAfter = String(result.retryAfterSeconds);
-    return jsonResponse({ error: result.reason, message: result.message, fieldErrors: {} }, 429, { "Retry-After": retryAfter });
+    return jsonResponse({ error: result.reason, message: result.message, fieldErrors: {} }, 429, {
+      "Retry-After": retryAfter,
+    });
   }
   return jsonResponse(
     { error: result.reason, message: result.message, fieldErrors: result.fieldErrors ?? {} },

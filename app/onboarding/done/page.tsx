@@ -19,7 +19,10 @@ export default async function OnboardingDonePage() {
           <Field label="Goal" value={draft.step2.goal || "—"} />
         </dl>
         <form action={startOver} className="mt-6">
-          <button type="submit" className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50">
+          <button
+            type="submit"
+            className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+          >
             Start over
           </button>
         </form>

@@ -11,8 +11,20 @@ export function Step1Form({ draft }: { draft: { name?: string; company?: string 
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage message={state.message} />
-      <TextInput name="name" label="Your name" defaultValue={values.name} errors={state.fieldErrors?.name} autoComplete="name" />
-      <TextInput name="company" label="Company or project" defaultValue={values.company} errors={state.fieldErrors?.company} autoComplete="organization" />
+      <TextInput
+        name="name"
+        label="Your name"
+        defaultValue={values.name}
+        errors={state.fieldErrors?.name}
+        autoComplete="name"
+      />
+      <TextInput
+        name="company"
+        label="Company or project"
+        defaultValue={values.company}
+        errors={state.fieldErrors?.company}
+        autoComplete="organization"
+      />
       <div className="flex justify-end">
         <SubmitButton pendingText="Saving…">Next</SubmitButton>
       </div>

@@ -32,7 +32,11 @@ export function Step2Form({ draft }: { draft: { teamSize?: string; goal?: string
             </option>
           ))}
         </select>
-        {teamSizeError ? <span className="text-xs text-rose-600" data-testid="teamSize-error">{teamSizeError.join(" ")}</span> : null}
+        {teamSizeError ? (
+          <span className="text-xs text-rose-600" data-testid="teamSize-error">
+            {teamSizeError.join(" ")}
+          </span>
+        ) : null}
       </label>
       <label className="flex flex-col gap-1.5">
         <span className="text-sm font-medium text-slate-700">What do you want to build? (optional)</span>
@@ -43,7 +47,11 @@ export function Step2Form({ draft }: { draft: { teamSize?: string; goal?: string
           aria-invalid={goalError ? true : undefined}
           className="rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm"
         />
-        {goalError ? <span className="text-xs text-rose-600" data-testid="goal-error">{goalError.join(" ")}</span> : null}
+        {goalError ? (
+          <span className="text-xs text-rose-600" data-testid="goal-error">
+            {goalError.join(" ")}
+          </span>
+        ) : null}
       </label>
       <div className="flex items-center justify-between">
         <Link href="/onboarding/step-1" className="text-sm font-medium text-slate-600 hover:text-slate-900">

@@ -5,7 +5,8 @@ import { BASELINE_ROUTE } from "./settings";
 // of its no-auth baseline measured on the same server (route handler: /api/ping; page: the signed-out page),
 // with the target as a dashed line. Plain SVG, no library.
 
-const escapeXml = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+const escapeXml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
 const percent = (ratio: number) => `${Math.round(ratio * 100)}%`;
 
 export function ratioChartSvg(servers: ServerRun[], target: number, subtitle: string): string {

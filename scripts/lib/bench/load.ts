@@ -35,7 +35,10 @@ export type LoadOptions = {
   requests?: RequestSpec[];
 };
 type Instance = Promise<AutocannonResult> & {
-  on(event: "response", listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): void;
+  on(
+    event: "response",
+    listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+  ): void;
 };
 type Autocannon = (options: LoadOptions & { timeout?: number }) => Instance;
 
@@ -56,7 +59,14 @@ export type LoadSummary = {
   databaseCpuUs?: number;
 };
 
-type Run = { requests: number; seconds: number; errors: number; statusCodes: Record<string, number>; latencies: number[]; cpu?: CpuReading };
+type Run = {
+  requests: number;
+  seconds: number;
+  errors: number;
+  statusCodes: Record<string, number>;
+  latencies: number[];
+  cpu?: CpuReading;
+};
 
 async function run(options: LoadOptions): Promise<Run> {
   const instance = autocannon({ connections: 10, timeout: 30, ...options });
@@ -76,7 +86,8 @@ function summarizeRuns(runs: Run[]): LoadSummary {
   const requests = runs.reduce((sum, r) => sum + r.requests, 0);
   const seconds = runs.reduce((sum, r) => sum + r.seconds, 0);
   const statusCodes: Record<string, number> = {};
-  for (const r of runs) for (const [code, count] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  for (const r of runs)
+    for (const [code, count] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
   const latency = summarize(runs.flatMap((r) => r.latencies));
   const metered = runs.every((r) => r.cpu);
   const cpuUs = (part: keyof CpuReading) => (runs.reduce((sum, r) => sum + r.cpu![part], 0) / requests) * 1e6;
@@ -111,7 +122,13 @@ export async function loadInTurns<K extends string>(
       const before = cpu?.();
       const result = await run({ ...target.options, duration: seconds / rounds });
       const after = cpu?.();
-      runs.get(target.key)!.push(before && after ? { ...result, cpu: { server: after.server - before.server, database: after.database - before.database } } : result);
+      runs
+        .get(target.key)!
+        .push(
+          before && after
+            ? { ...result, cpu: { server: after.server - before.server, database: after.database - before.database } }
+            : result,
+        );
     }
   }
   return new Map(targets.map((t) => [t.key, summarizeRuns(runs.get(t.key)!)]));

@@ -2,7 +2,14 @@ import { spawnSync } from "node:child_process";
 import { cpus, loadavg, release, totalmem } from "node:os";
 
 // What the numbers were measured on; shared machines are noisy, so the load average is recorded too.
-export type MachineInfo = { cpuCount: number; cpuModel: string; node: string; os: string; memoryGiB: number; loadAverage: number[] };
+export type MachineInfo = {
+  cpuCount: number;
+  cpuModel: string;
+  node: string;
+  os: string;
+  memoryGiB: number;
+  loadAverage: number[];
+};
 
 export function machineInfo(): MachineInfo {
   const list = cpus();
@@ -20,6 +27,9 @@ export function machineInfo(): MachineInfo {
 export function sourceVersion(cwd: string): string | null {
   const head = spawnSync("git", ["rev-parse", "--short", "HEAD"], { cwd, encoding: "utf8" });
   if (head.status !== 0) return null;
-  const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], { cwd, encoding: "utf8" }).stdout.trim();
+  const dirty = spawnSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+    cwd,
+    encoding: "utf8",
+  }).stdout.trim();
   return `${head.stdout.trim()}${dirty ? " + uncommitted changes" : ""}`;
 }

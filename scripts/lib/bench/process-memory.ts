@@ -13,7 +13,9 @@ function childrenOf(pid: number): number[] {
 }
 
 function vmRssKb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"));
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"));
   return line ? Number(line.replace(/\D+/g, "")) : 0;
 }
 

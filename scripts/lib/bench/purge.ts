@@ -51,11 +51,21 @@ function signInLoops(server: RunningServer, request: Awaited<ReturnType<typeof s
       const start = Date.now();
       const t0 = performance.now();
       try {
-        const response = await fetch(`${server.url}${request.path}`, { method: "POST", headers: request.headers, body: request.body, redirect: "manual" });
+        const response = await fetch(`${server.url}${request.path}`, {
+          method: "POST",
+          headers: request.headers,
+          body: request.body,
+          redirect: "manual",
+        });
         await response.arrayBuffer();
         const location = response.headers.get("location");
         const ok = isSuccessfulSignIn(response.status, location);
-        samples.push({ start, end: start + (performance.now() - t0), ok, failure: ok ? undefined : `HTTP ${response.status} → ${location ?? "(no location)"}` });
+        samples.push({
+          start,
+          end: start + (performance.now() - t0),
+          ok,
+          failure: ok ? undefined : `HTTP ${response.status} → ${location ?? "(no location)"}`,
+        });
       } catch (error) {
         samples.push({ start, end: start + (performance.now() - t0), ok: false, failure: (error as Error).message });
       }
@@ -77,7 +87,14 @@ function runPurgeProcess(databaseUrl: string, batchSize: number, pauseMs: number
   const tsx = join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
   const child = spawn(process.execPath, [tsx, join("scripts", "lib", "bench", "purge-child.ts")], {
     cwd: projectRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production", DATABASE_URL: databaseUrl, BENCH_PURGE_BATCH_SIZE: String(batchSize), BENCH_PURGE_PAUSE_MS: String(pauseMs) },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      NODE_ENV: "production",
+      DATABASE_URL: databaseUrl,
+      BENCH_PURGE_BATCH_SIZE: String(batchSize),
+      BENCH_PURGE_PAUSE_MS: String(pauseMs),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stdout = "";
@@ -94,7 +111,11 @@ function runPurgeProcess(databaseUrl: string, batchSize: number, pauseMs: number
   });
 }
 
-export async function benchPurge(databases: BenchDatabases, provider: DatabaseProvider, settings: BenchSettings): Promise<PurgeRun> {
+export async function benchPurge(
+  databases: BenchDatabases,
+  provider: DatabaseProvider,
+  settings: BenchSettings,
+): Promise<PurgeRun> {
   const { rows, bcryptCost } = settings.purge;
   const database = await databases.create(provider, bcryptCost);
   try {
@@ -145,7 +166,15 @@ async function purgeDuringSignIns(database: BenchDatabase, settings: BenchSettin
       during.count === 0 ? `${name}: no sign-in completed during the purge` : null,
     ].filter((p): p is string => !!p);
     const serverErrors = Object.keys(failedSignIns).length
-      ? [...new Set(server.output().split("\n").filter((line) => /error/i.test(line)).map((line) => line.trim().slice(0, 300)))].slice(0, 3)
+      ? [
+          ...new Set(
+            server
+              .output()
+              .split("\n")
+              .filter((line) => /error/i.test(line))
+              .map((line) => line.trim().slice(0, 300)),
+          ),
+        ].slice(0, 3)
       : [];
     return {
       provider,

@@ -26,32 +26,64 @@ export function targetTable(results: BenchResults): Table {
     if (!group.length) continue;
     const worst = group.reduce((a, b) => (b.share < a.share ? b : a));
     const met = group.filter((r) => r.share >= targets.ratio).length;
-    rows.push([`${label}: req/s ≥ ${pct(targets.ratio)}`, `lowest ${pct(worst.share)} (${worst.where}); ${met} of ${group.length} meet it`, verdict(met === group.length)]);
+    rows.push([
+      `${label}: req/s ≥ ${pct(targets.ratio)}`,
+      `lowest ${pct(worst.share)} (${worst.where}); ${met} of ${group.length} meet it`,
+      verdict(met === group.length),
+    ]);
   }
-  const pages = results.servers.flatMap((run) => run.routes.filter((r) => r.route === "/dashboard" || r.route === "/ (signed out)"));
+  const pages = results.servers.flatMap((run) =>
+    run.routes.filter((r) => r.route === "/dashboard" || r.route === "/ (signed out)"),
+  );
   if (pages.length) {
     const best = pages.reduce((a, b) => (b.ratio > a.ratio ? b : a));
-    rows.push([`any page vs /api/ping (JSON)`, `highest ${pct(best.ratio)}, even with no session work (/ signed out): rendering, not auth`, "NO (explained)"]);
+    rows.push([
+      `any page vs /api/ping (JSON)`,
+      `highest ${pct(best.ratio)}, even with no session work (/ signed out): rendering, not auth`,
+      "NO (explained)",
+    ]);
   }
   const { eventLoop, throughput } = results.signIn;
-  if (eventLoop) rows.push([`event-loop p99 ≤ ${targets.eventLoopP99Ms} ms during 4 sign-ins`, `worst round ${n(eventLoop.worstP99Ms)} ms (max ${n(eventLoop.worstMaxMs)} ms)`, verdict(eventLoop.worstP99Ms <= targets.eventLoopP99Ms)]);
-  if (throughput) rows.push([`sign-ins per second at cost ${throughput.cost}`, `${n(throughput.load.rps)} /s`, "reported"]);
+  if (eventLoop)
+    rows.push([
+      `event-loop p99 ≤ ${targets.eventLoopP99Ms} ms during 4 sign-ins`,
+      `worst round ${n(eventLoop.worstP99Ms)} ms (max ${n(eventLoop.worstMaxMs)} ms)`,
+      verdict(eventLoop.worstP99Ms <= targets.eventLoopP99Ms),
+    ]);
+  if (throughput)
+    rows.push([`sign-ins per second at cost ${throughput.cost}`, `${n(throughput.load.rps)} /s`, "reported"]);
   if (results.scale.length) {
     const worst = results.scale.reduce((a, b) => (b.p50Ratio > a.p50Ratio ? b : a));
-    rows.push([`session lookup p50 ≤ ${targets.scaleP50Ratio}× from ${worst.small.rows.toLocaleString("en-US")} to ${worst.large.rows.toLocaleString("en-US")} rows (in-process)`, `worst ${n(worst.p50Ratio, 2)}× (${worst.provider}: p50 ${us(worst.small.lookups.p50)} → ${us(worst.large.lookups.p50)} µs)`, verdict(worst.p50Ratio <= targets.scaleP50Ratio)]);
+    rows.push([
+      `session lookup p50 ≤ ${targets.scaleP50Ratio}× from ${worst.small.rows.toLocaleString("en-US")} to ${worst.large.rows.toLocaleString("en-US")} rows (in-process)`,
+      `worst ${n(worst.p50Ratio, 2)}× (${worst.provider}: p50 ${us(worst.small.lookups.p50)} → ${us(worst.large.lookups.p50)} µs)`,
+      verdict(worst.p50Ratio <= targets.scaleP50Ratio),
+    ]);
     const withHttp = results.scale.filter((s) => s.httpP50Ratio !== undefined);
     if (withHttp.length) {
       const worstHttp = withHttp.reduce((a, b) => (b.httpP50Ratio! > a.httpP50Ratio! ? b : a));
-      rows.push([`GET /api/me p50 ≤ ${targets.scaleP50Ratio}× from ${worstHttp.small.rows.toLocaleString("en-US")} to ${worstHttp.large.rows.toLocaleString("en-US")} rows (HTTP)`, `worst ${n(worstHttp.httpP50Ratio!, 2)}× (${worstHttp.provider}: p50 ${n(worstHttp.small.http!.latencyP50, 2)} → ${n(worstHttp.large.http!.latencyP50, 2)} ms)`, verdict(worstHttp.httpP50Ratio! <= targets.scaleP50Ratio)]);
+      rows.push([
+        `GET /api/me p50 ≤ ${targets.scaleP50Ratio}× from ${worstHttp.small.rows.toLocaleString("en-US")} to ${worstHttp.large.rows.toLocaleString("en-US")} rows (HTTP)`,
+        `worst ${n(worstHttp.httpP50Ratio!, 2)}× (${worstHttp.provider}: p50 ${n(worstHttp.small.http!.latencyP50, 2)} → ${n(worstHttp.large.http!.latencyP50, 2)} ms)`,
+        verdict(worstHttp.httpP50Ratio! <= targets.scaleP50Ratio),
+      ]);
     }
   }
   if (results.purge.length) {
     const worst = results.purge.reduce((a, b) => (b.stallMs > a.stallMs ? b : a));
-    rows.push([`purge stalls sign-ins ≤ ${targets.purgeStallMs} ms`, `worst ${n(worst.stallMs, 0)} ms (${worst.provider}, ${worst.rows.toLocaleString("en-US")} rows)`, verdict(worst.stallMs <= targets.purgeStallMs)]);
+    rows.push([
+      `purge stalls sign-ins ≤ ${targets.purgeStallMs} ms`,
+      `worst ${n(worst.stallMs, 0)} ms (${worst.provider}, ${worst.rows.toLocaleString("en-US")} rows)`,
+      verdict(worst.stallMs <= targets.purgeStallMs),
+    ]);
   }
   if (results.servers.length) {
     const worst = results.servers.reduce((a, b) => (b.memory.growthMiB > a.memory.growthMiB ? b : a));
-    rows.push([`RSS growth over the last of ${results.settings.memoryBatches} × ${results.settings.memoryRequests.toLocaleString("en-US")} requests`, `largest ${n(worst.memory.growthMiB)} MiB (${worst.provider}/${worst.strategy})`, "reported"]);
+    rows.push([
+      `RSS growth over the last of ${results.settings.memoryBatches} × ${results.settings.memoryRequests.toLocaleString("en-US")} requests`,
+      `largest ${n(worst.memory.growthMiB)} MiB (${worst.provider}/${worst.strategy})`,
+      "reported",
+    ]);
   }
   return { title: "Targets (issue 6)", headers: ["goal", "measured", "met"], rows };
 }
@@ -62,11 +94,23 @@ export function tradeOffTable(results: BenchResults): Table {
   const route = (run: BenchResults["servers"][number], name: string) => run.routes.find((r) => r.route === name);
   return {
     title: "Trade-offs, measured (per signed-in request)",
-    headers: ["database", "strategy", "session cookie bytes", "/api/me vs /api/ping", "extra server CPU µs/req", "PostgreSQL CPU µs/req", "database reads per request", "revocation / role change takes effect"],
+    headers: [
+      "database",
+      "strategy",
+      "session cookie bytes",
+      "/api/me vs /api/ping",
+      "extra server CPU µs/req",
+      "PostgreSQL CPU µs/req",
+      "database reads per request",
+      "revocation / role change takes effect",
+    ],
     rows: results.servers.map((run) => {
       const me = route(run, "/api/me");
       const ping = route(run, "/api/ping");
-      const extra = me?.serverCpuUs !== undefined && ping?.serverCpuUs !== undefined ? n(me.serverCpuUs - ping.serverCpuUs, 0) : "–";
+      const extra =
+        me?.serverCpuUs !== undefined && ping?.serverCpuUs !== undefined
+          ? n(me.serverCpuUs - ping.serverCpuUs, 0)
+          : "–";
       return [
         run.provider,
         run.strategy,
@@ -74,8 +118,12 @@ export function tradeOffTable(results: BenchResults): Table {
         me ? pct(me.ratio) : "–",
         extra,
         run.provider === "postgresql" && me?.databaseCpuUs !== undefined ? n(me.databaseCpuUs, 0) : "– (in-process)",
-        run.strategy === "database" ? "1 indexed lookup" : `≤ 1 per session per ${settings.jwtRecheckSeconds} s per instance`,
-        run.strategy === "database" ? "next request" : `within ${settings.jwtRecheckSeconds} s (AUTH_JWT_RECHECK_SECONDS)`,
+        run.strategy === "database"
+          ? "1 indexed lookup"
+          : `≤ 1 per session per ${settings.jwtRecheckSeconds} s per instance`,
+        run.strategy === "database"
+          ? "next request"
+          : `within ${settings.jwtRecheckSeconds} s (AUTH_JWT_RECHECK_SECONDS)`,
       ];
     }),
     notes: [
@@ -93,7 +141,20 @@ export function resultTables(results: BenchResults): Table[] {
   if (results.servers.length) {
     tables.push({
       title: `Requests per second (${settings.connections} connections, ${settings.routeSeconds} s per route in ${settings.routeRounds} alternating turns)`,
-      headers: ["database", "strategy", "route", "req/s", "p50 ms", "p99 ms", "server CPU µs/req", "PostgreSQL CPU µs/req", "vs /api/ping", "no-auth baseline", "vs baseline", `≥ ${pct(targets.ratio)}`],
+      headers: [
+        "database",
+        "strategy",
+        "route",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "server CPU µs/req",
+        "PostgreSQL CPU µs/req",
+        "vs /api/ping",
+        "no-auth baseline",
+        "vs baseline",
+        `≥ ${pct(targets.ratio)}`,
+      ],
       rows: results.servers.flatMap((run) =>
         run.routes.map((r) => [
           run.provider,
@@ -111,8 +172,8 @@ export function resultTables(results: BenchResults): Table[] {
         ]),
       ),
       notes: [
-        "Every route gets the same signed-in Cookie header except \"/ (signed out)\", the home page for a visitor without a cookie: no lookup, no decryption.",
-        "\"/ (signed in)\" is that same page with the session cookie: the layout verifies the session through the DAL and renders the signed-in variant.",
+        'Every route gets the same signed-in Cookie header except "/ (signed out)", the home page for a visitor without a cookie: no lookup, no decryption.',
+        '"/ (signed in)" is that same page with the session cookie: the layout verifies the session through the DAL and renders the signed-in variant.',
         "CPU µs/req = CPU time (user + system, /proc) of the server process, and of all PostgreSQL server processes, during a route's turns ÷ its completed requests. Unlike req/s it does not depend on what else shares the 2 cores (the load generator, PostgreSQL).",
         "Pages are compared with the signed-out page because rendering, not authorization, bounds them: the signed-out page does no session work at all and still reaches only the share of /api/ping shown in its row.",
       ],
@@ -122,8 +183,15 @@ export function resultTables(results: BenchResults): Table[] {
     tables.push({
       title: `Server memory (VmRSS) over ${settings.memoryBatches} batches of ${steps} GET /api/me`,
       headers: ["database", "strategy", "before MiB", ...batches, "growth (last batch) MiB"],
-      rows: results.servers.map((run) => [run.provider, run.strategy, ...run.memory.readingsMiB.map((r) => n(r)), n(run.memory.growthMiB)]),
-      notes: ["RSS includes V8 heap that is allocated but not yet collected: a leak keeps growing batch after batch; a warming heap levels off."],
+      rows: results.servers.map((run) => [
+        run.provider,
+        run.strategy,
+        ...run.memory.readingsMiB.map((r) => n(r)),
+        n(run.memory.growthMiB),
+      ]),
+      notes: [
+        "RSS includes V8 heap that is allocated but not yet collected: a leak keeps growing batch after batch; a warming heap levels off.",
+      ],
     });
   }
 
@@ -134,7 +202,12 @@ export function resultTables(results: BenchResults): Table[] {
       headers: ["measurement", "p99 ms", "max ms", `p99 ≤ ${targets.eventLoopP99Ms} ms`],
       rows: [
         ["idle (noise floor)", n(eventLoop.idle.p99Ms), n(eventLoop.idle.maxMs), ""],
-        ...eventLoop.rounds.map((r, i) => [`round ${i + 1} (${n(r.durationMs, 0)} ms)`, n(r.p99Ms), n(r.maxMs), verdict(r.p99Ms <= targets.eventLoopP99Ms)]),
+        ...eventLoop.rounds.map((r, i) => [
+          `round ${i + 1} (${n(r.durationMs, 0)} ms)`,
+          n(r.p99Ms),
+          n(r.maxMs),
+          verdict(r.p99Ms <= targets.eventLoopP99Ms),
+        ]),
       ],
       notes: [
         `For comparison, one bcrypt compare on the main thread blocks the event loop for ${n(eventLoop.mainThreadHashMs, 0)} ms.`,
@@ -145,7 +218,15 @@ export function resultTables(results: BenchResults): Table[] {
   if (throughput) {
     tables.push({
       title: `Sign-ins per second against the server (sqlite/database, bcrypt cost ${throughput.cost}, ${throughput.connections} connections)`,
-      headers: ["sign-ins/s", "p50 ms", "p99 ms", "sign-ins", "refused", "GET /api/ping idle p50/p99 ms", "… during sign-ins p50/p99 ms"],
+      headers: [
+        "sign-ins/s",
+        "p50 ms",
+        "p99 ms",
+        "sign-ins",
+        "refused",
+        "GET /api/ping idle p50/p99 ms",
+        "… during sign-ins p50/p99 ms",
+      ],
       rows: [
         [
           n(throughput.load.rps),
@@ -157,14 +238,31 @@ export function resultTables(results: BenchResults): Table[] {
           `${n(throughput.pingDuringSignIns.p50)} / ${n(throughput.pingDuringSignIns.p99)}`,
         ],
       ],
-      notes: ["/api/ping is probed one request at a time during the sign-ins: an outside view of how responsive the server stays while it hashes."],
+      notes: [
+        "/api/ping is probed one request at a time during the sign-ins: an outside view of how responsive the server stays while it hashes.",
+      ],
     });
   }
 
   if (results.scale.length) {
     tables.push({
       title: `Database-session lookup (findDatabaseSession) vs Session table size, ${settings.scale.lookups.toLocaleString("en-US")} random lookups each`,
-      headers: ["database", "rows", "p50 µs", "p99 µs", "rows", "p50 µs", "p99 µs", "p50 ratio", `≤ ${targets.scaleP50Ratio}×`, "p50 Δ µs", "insert s", "GET /api/me p50 ms small → large", "HTTP p50 ratio", "req/s small → large"],
+      headers: [
+        "database",
+        "rows",
+        "p50 µs",
+        "p99 µs",
+        "rows",
+        "p50 µs",
+        "p99 µs",
+        "p50 ratio",
+        `≤ ${targets.scaleP50Ratio}×`,
+        "p50 Δ µs",
+        "insert s",
+        "GET /api/me p50 ms small → large",
+        "HTTP p50 ratio",
+        "req/s small → large",
+      ],
       rows: results.scale.map((s) => [
         s.provider,
         s.small.rows.toLocaleString("en-US"),
@@ -184,6 +282,41 @@ export function resultTables(results: BenchResults): Table[] {
       notes: [
         "Lookup times in microseconds, in-process (no HTTP); the two tables are looked up alternately, so machine noise hits both alike.",
         "GET /api/me: a production server (database strategy) on each of the two databases, signed in, loaded in alternating turns like the routes phase.",
+      ],
+    });
+  }
+
+  const decryption = results.cookieDecryption;
+  if (decryption) {
+    tables.push({
+      title: `JWT cookie decryption in the session check (lib/auth/jwt-decrypter.ts, in-process), ${decryption.cookies.toLocaleString("en-US")} cookies`,
+      headers: ["case", "p50 µs", "p99 µs", "mean µs"],
+      rows: [
+        [
+          "steady: a cookie this instance has seen (memo)",
+          us(decryption.steady.p50),
+          us(decryption.steady.p99),
+          us(decryption.steady.mean),
+        ],
+        [
+          "distinct: every cookie new to this instance (Auth.js decode())",
+          us(decryption.distinct.p50),
+          us(decryption.distinct.p99),
+          us(decryption.distinct.mean),
+        ],
+        ...(decryption.tampered
+          ? [
+              [
+                "tampered: a valid cookie with one ciphertext character changed (refused)",
+                us(decryption.tampered.p50),
+                us(decryption.tampered.p99),
+                us(decryption.tampered.mean),
+              ],
+            ]
+          : []),
+      ],
+      notes: [
+        "A signed-in browser sends the same cookie until Auth.js re-issues it, so a busy instance mostly sees the steady case; the distinct case is each browser's first request to an instance.",
       ],
     });
   }
@@ -227,9 +360,13 @@ export function resultTables(results: BenchResults): Table[] {
         `batch interval = time from one batch's end to the next one's, including the ${settings.purge.pauseMs} ms pause between batches.`,
         "journal = SQLite's journal mode of the database file after the server has served a signed-in request (the app may set it on first use).",
         ...results.purge.flatMap((p) =>
-          Object.entries(p.failedSignIns).map(([answer, count]) => `Failed sign-ins (${p.provider}): ${count}× ${answer}`),
+          Object.entries(p.failedSignIns).map(
+            ([answer, count]) => `Failed sign-ins (${p.provider}): ${count}× ${answer}`,
+          ),
         ),
-        ...results.purge.flatMap((p) => p.serverErrors.map((line) => `Server log (${p.provider}): \`${line.replace(/`/g, "'")}\``)),
+        ...results.purge.flatMap((p) =>
+          p.serverErrors.map((line) => `Server log (${p.provider}): \`${line.replace(/`/g, "'")}\``),
+        ),
       ],
     });
   }
@@ -242,8 +379,17 @@ export function printResults(results: BenchResults): string {
 
 export function benchmarksMarkdown(results: BenchResults): string {
   const { machine, settings } = results;
-  const sections = resultTables(results).map((t) => [`### ${t.title}`, "", tableMarkdown(t), ...(t.notes?.length ? ["", ...t.notes.map((note) => `- ${note}`)] : [])].join("\n"));
-  const problems = results.problems.length ? ["## Problems in this run", "", ...results.problems.map((p) => `- ${p}`), ""] : [];
+  const sections = resultTables(results).map((t) =>
+    [
+      `### ${t.title}`,
+      "",
+      tableMarkdown(t),
+      ...(t.notes?.length ? ["", ...t.notes.map((note) => `- ${note}`)] : []),
+    ].join("\n"),
+  );
+  const problems = results.problems.length
+    ? ["## Problems in this run", "", ...results.problems.map((p) => `- ${p}`), ""]
+    : [];
   return `# Benchmarks
 
 Generated by \`npm run bench${settings.mode === "quick" ? " -- --quick" : ""}\` (scripts/bench.ts) on ${results.generatedAt}; raw numbers in [bench/results.json](../bench/results.json).

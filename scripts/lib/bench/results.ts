@@ -1,3 +1,4 @@
+import type { CookieDecryptionResult } from "./cookie-decryption";
 import type { MachineInfo } from "./machine";
 import type { PurgeRun } from "./purge";
 import type { ServerRun } from "./routes";
@@ -20,5 +21,7 @@ export type BenchResults = {
   signIn: { eventLoop?: EventLoopResult; throughput?: SignInThroughput };
   scale: ScaleResult[];
   purge: PurgeRun[];
+  /** Absent in results from before this was measured. */
+  cookieDecryption?: CookieDecryptionResult;
   problems: string[];
 };

@@ -7,7 +7,15 @@ import { load, loadInTurns, loadProblem, type LoadOptions, type LoadSummary } fr
 import { log } from "./log";
 import { cpuMeter } from "./process-cpu";
 import { residentMiB } from "./process-memory";
-import { appEnv, BASELINE_ROUTE, ROUTES, type BenchSettings, type RouteName, type RouteSpec, type Strategy } from "./settings";
+import {
+  appEnv,
+  BASELINE_ROUTE,
+  ROUTES,
+  type BenchSettings,
+  type RouteName,
+  type RouteSpec,
+  type Strategy,
+} from "./settings";
 
 // Requests per second (and CPU per request) for every route in settings.ts ROUTES against one `next start`, with
 // the same signed-in cookie on every request but the signed-out page (so the only difference is what the route
@@ -44,10 +52,17 @@ export type ServerRun = {
 const running = new Set<RunningServer>();
 const starting = new Set<Promise<RunningServer>>();
 
-export async function startBenchServer(database: BenchDatabase, strategy: Strategy, settings: BenchSettings, bcryptCost?: number): Promise<RunningServer> {
-  const start = startServer(serverEnv(appEnv(settings, { DATABASE_URL: database.url, AUTH_SESSION_STRATEGY: strategy, AUTH_BCRYPT_COST: bcryptCost }))).then(
-    (server) => (running.add(server), server),
-  );
+export async function startBenchServer(
+  database: BenchDatabase,
+  strategy: Strategy,
+  settings: BenchSettings,
+  bcryptCost?: number,
+): Promise<RunningServer> {
+  const start = startServer(
+    serverEnv(
+      appEnv(settings, { DATABASE_URL: database.url, AUTH_SESSION_STRATEGY: strategy, AUTH_BCRYPT_COST: bcryptCost }),
+    ),
+  ).then((server) => (running.add(server), server));
   starting.add(start);
   const server = await start.finally(() => starting.delete(start));
   return {
@@ -76,16 +91,22 @@ async function signIn(server: RunningServer): Promise<{ cookie: string; sessionC
   const client = new HttpClient(server.url);
   const response = await client.signIn(BENCH_USER.email, BENCH_USER.password);
   if (!client.sessionCookie) {
-    throw new Error(`Sign-in as ${BENCH_USER.email} failed: HTTP ${response.status} → ${response.headers.get("location")}`);
+    throw new Error(
+      `Sign-in as ${BENCH_USER.email} failed: HTTP ${response.status} → ${response.headers.get("location")}`,
+    );
   }
   // The routes must really be served to a signed-in user, or the benchmark would measure redirects and 401s.
   const me = await client.json<{ user?: { email?: string } }>("/api/me");
-  if (me.status !== 200 || me.body.user?.email !== BENCH_USER.email) throw new Error(`GET /api/me with the new session: HTTP ${me.status}`);
+  if (me.status !== 200 || me.body.user?.email !== BENCH_USER.email)
+    throw new Error(`GET /api/me with the new session: HTTP ${me.status}`);
   const page = await client.fetch("/dashboard");
   if (page.status !== 200) throw new Error(`GET /dashboard with the new session: HTTP ${page.status}`);
   // "authjs.session-token=…", or its ".0", ".1", … chunks when a JWT is too large for one cookie.
   const session = [...client.cookies].filter(([name]) => /^authjs\.session-token(\.\d+)?$/.test(name));
-  return { cookie: client.cookieHeader(), sessionCookieBytes: session.reduce((sum, [name, value]) => sum + name.length + 1 + value.length, 0) };
+  return {
+    cookie: client.cookieHeader(),
+    sessionCookieBytes: session.reduce((sum, [name, value]) => sum + name.length + 1 + value.length, 0),
+  };
 }
 
 export async function benchRoutes(
@@ -111,7 +132,11 @@ export async function benchRoutes(
   log("  measuring");
   const summaries = await loadInTurns(
     ROUTES.map((route) => ({ key: route.name, options: options(route) })),
-    { seconds: settings.routeSeconds, rounds: settings.routeRounds, cpu: cpuMeter(server.process.pid!, run.provider === "postgresql") },
+    {
+      seconds: settings.routeSeconds,
+      rounds: settings.routeRounds,
+      cpu: cpuMeter(server.process.pid!, run.provider === "postgresql"),
+    },
   );
   for (const [name, summary] of summaries) check(name, summary);
   const rps = (name: RouteName) => summaries.get(name)!.rps;
@@ -133,6 +158,10 @@ export async function benchRoutes(
     check("/api/me", await load({ ...options(me), amount: settings.memoryRequests }));
     readingsMiB.push(await settledMiB());
   }
-  const memory = { requestsPerStep: settings.memoryRequests, readingsMiB, growthMiB: readingsMiB.at(-1)! - readingsMiB.at(-2)! };
+  const memory = {
+    requestsPerStep: settings.memoryRequests,
+    readingsMiB,
+    growthMiB: readingsMiB.at(-1)! - readingsMiB.at(-2)!,
+  };
   return { ...run, sessionCookieBytes, routes, memory, problems };
 }

@@ -44,12 +44,23 @@ async function filledDatabase(databases: BenchDatabases, provider: DatabaseProvi
   const database = await databases.create(provider, 4);
   const now = new Date();
   const started = performance.now();
-  await insertSessions(provider, database.url, { userId: database.userId, from: 0, to: rows, expires: new Date(now.getTime() + 86_400_000), createdAt: now });
+  await insertSessions(provider, database.url, {
+    userId: database.userId,
+    from: 0,
+    to: rows,
+    expires: new Date(now.getTime() + 86_400_000),
+    createdAt: now,
+  });
   return { database, insertSeconds: (performance.now() - started) / 1000 };
 }
 
 async function openSide(database: BenchDatabase, rows: number): Promise<Side> {
-  const env = parseEnv({ NODE_ENV: "production", AUTH_SECRET: E2E_SECRET, DATABASE_URL: database.url, AUTH_SESSION_STRATEGY: "database" });
+  const env = parseEnv({
+    NODE_ENV: "production",
+    AUTH_SECRET: E2E_SECRET,
+    DATABASE_URL: database.url,
+    AUTH_SESSION_STRATEGY: "database",
+  });
   const db = createDb(env);
   // Connect Prisma first: its $disconnect() only closes the shared PostgreSQL pool (which the lookup uses
   // directly) when Prisma itself has connected.
@@ -57,7 +68,11 @@ async function openSide(database: BenchDatabase, rows: number): Promise<Side> {
   return { rows, db, env, samples: [] };
 }
 
-export async function benchScale(databases: BenchDatabases, provider: DatabaseProvider, settings: BenchSettings): Promise<ScaleResult> {
+export async function benchScale(
+  databases: BenchDatabases,
+  provider: DatabaseProvider,
+  settings: BenchSettings,
+): Promise<ScaleResult> {
   const { small: smallRows, large: largeRows, lookups } = settings.scale;
   const small = await filledDatabase(databases, provider, smallRows);
   const large = await filledDatabase(databases, provider, largeRows);
@@ -87,13 +102,23 @@ export async function benchScale(databases: BenchDatabases, provider: DatabasePr
  * What a signed-in request sees: a production server (database strategy) on each database, GET /api/me with a
  * session of its own, loaded in alternating turns like the routes phase.
  */
-async function apiMeOnBoth(small: BenchDatabase, large: BenchDatabase, settings: BenchSettings): Promise<{ small: LoadSummary; large: LoadSummary }> {
-  const servers = await Promise.all([small, large].map((database) => startBenchServer(database, "database", settings, 4)));
+async function apiMeOnBoth(
+  small: BenchDatabase,
+  large: BenchDatabase,
+  settings: BenchSettings,
+): Promise<{ small: LoadSummary; large: LoadSummary }> {
+  const servers = await Promise.all(
+    [small, large].map((database) => startBenchServer(database, "database", settings, 4)),
+  );
   try {
     const targets = await Promise.all(
       servers.map(async (server, i) => ({
         key: i === 0 ? ("small" as const) : ("large" as const),
-        options: { url: `${server.url}/api/me`, connections: settings.connections, headers: { cookie: await signedInCookie(server) } },
+        options: {
+          url: `${server.url}/api/me`,
+          connections: settings.connections,
+          headers: { cookie: await signedInCookie(server) },
+        },
       })),
     );
     for (const target of targets) await load({ ...target.options, duration: settings.warmupSeconds });

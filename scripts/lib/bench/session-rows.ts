@@ -38,7 +38,14 @@ function insertSqlite(url: string, range: SessionRowRange): void {
     const createdAt = sqliteDate(range.createdAt);
     db.transaction(() => {
       for (let i = range.from; i < range.to; i++) {
-        insert.run(`bench${String(i).padStart(8, "0")}`, hashSessionToken(benchToken(i)), range.userId, expires, createdAt, createdAt);
+        insert.run(
+          `bench${String(i).padStart(8, "0")}`,
+          hashSessionToken(benchToken(i)),
+          range.userId,
+          expires,
+          createdAt,
+          createdAt,
+        );
       }
     })();
   } finally {
@@ -63,7 +70,13 @@ async function insertPostgres(url: string, range: SessionRowRange): Promise<void
     // Chunks keep each statement's memory and WAL burst moderate on a shared machine.
     for (let from = range.from; from < range.to; from += POSTGRES_CHUNK) {
       const to = Math.min(range.to, from + POSTGRES_CHUNK);
-      await client.query(POSTGRES_INSERT, [range.userId, postgresDate(range.expires), postgresDate(range.createdAt), from, to - 1]);
+      await client.query(POSTGRES_INSERT, [
+        range.userId,
+        postgresDate(range.expires),
+        postgresDate(range.createdAt),
+        from,
+        to - 1,
+      ]);
     }
     // Autovacuum would get to a table this size soon after such a load; do it now, so lookups see a settled
     // table (statistics, visibility map, hint bits) instead of paying for the load's after-effects.

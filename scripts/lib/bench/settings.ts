@@ -52,6 +52,8 @@ export function benchSettings(quick: boolean) {
   return {
     mode: quick ? ("quick" as const) : ("full" as const),
     connections: 10,
+    /** JWT cookies decrypted in-process, each once (memo misses), then as many memo hits. */
+    cookieDecryptions: quick ? 1_000 : 4_000,
     warmupSeconds: quick ? 0.5 : 2,
     routeSeconds: quick ? 2 : 8,
     /** Each route's seconds are split into this many turns, alternating between the routes. */
@@ -66,12 +68,21 @@ export function benchSettings(quick: boolean) {
     signIn: { concurrentHashes: 4, rounds: quick ? 2 : 5, signIns: quick ? 8 : 40, loadConnections: 4 },
     scale: { small: 1_000, large: quick ? 100_000 : 1_000_000, lookups: 2_000 },
     // The purge runs with the app's defaults (lib/session-admin.ts PURGE_DEFAULTS), as `npm run sessions -- purge-expired` does.
-    purge: { rows: quick ? 50_000 : 1_000_000, bcryptCost: 4, ...PURGE_DEFAULTS, beforeSeconds: quick ? 2 : 6, signInConcurrency: 2 },
+    purge: {
+      rows: quick ? 50_000 : 1_000_000,
+      bcryptCost: 4,
+      ...PURGE_DEFAULTS,
+      beforeSeconds: quick ? 2 : 6,
+      signInConcurrency: 2,
+    },
   };
 }
 
 /** The environment of `next start` for one measurement: production, the run's settings, nothing from .env that matters. */
-export function appEnv(settings: BenchSettings, overrides: { DATABASE_URL: string; AUTH_SESSION_STRATEGY: Strategy; AUTH_BCRYPT_COST?: number }) {
+export function appEnv(
+  settings: BenchSettings,
+  overrides: { DATABASE_URL: string; AUTH_SESSION_STRATEGY: Strategy; AUTH_BCRYPT_COST?: number },
+) {
   return {
     DATABASE_URL: overrides.DATABASE_URL,
     AUTH_SESSION_STRATEGY: overrides.AUTH_SESSION_STRATEGY,

@@ -35,10 +35,16 @@ async function delayWhile(work: () => Promise<unknown>): Promise<DelaySample> {
   return { p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6, durationMs: performance.now() - started };
 }
 
-export async function eventLoopDuringHashing(options: { cost: number; workers: number; concurrentHashes: number; rounds: number }): Promise<EventLoopResult> {
+export async function eventLoopDuringHashing(options: {
+  cost: number;
+  workers: number;
+  concurrentHashes: number;
+  rounds: number;
+}): Promise<EventLoopResult> {
   process.env.AUTH_HASH_WORKERS = String(options.workers); // read by lib/password.ts when its pool is created
   const hash = await hashPassword(BENCH_USER.password, options.cost);
-  const signIns = () => Promise.all(Array.from({ length: options.concurrentHashes }, () => verifyPassword(BENCH_USER.password, hash)));
+  const signIns = () =>
+    Promise.all(Array.from({ length: options.concurrentHashes }, () => verifyPassword(BENCH_USER.password, hash)));
   await signIns(); // start every worker first, as a server that has served a few sign-ins has
 
   const rounds: DelaySample[] = [];
@@ -60,10 +66,17 @@ export async function eventLoopDuringHashing(options: { cost: number; workers: n
 }
 
 /** A request body and Cookie header for POST /api/auth/callback/credentials, reusable for many sign-ins. */
-export async function signInRequest(server: RunningServer): Promise<{ path: string; headers: Record<string, string>; body: string }> {
+export async function signInRequest(
+  server: RunningServer,
+): Promise<{ path: string; headers: Record<string, string>; body: string }> {
   const client = new HttpClient(server.url);
   const csrfToken = await client.csrfToken(); // Auth.js's double-submit token: valid with its cookie, any number of times
-  const body = new URLSearchParams({ csrfToken, email: BENCH_USER.email, password: BENCH_USER.password, callbackUrl: "/dashboard" });
+  const body = new URLSearchParams({
+    csrfToken,
+    email: BENCH_USER.email,
+    password: BENCH_USER.password,
+    callbackUrl: "/dashboard",
+  });
   return {
     path: "/api/auth/callback/credentials",
     headers: { "content-type": "application/x-www-form-urlencoded", cookie: client.cookieHeader() },
@@ -102,7 +115,10 @@ export type SignInThroughput = {
 };
 
 /** A fixed number of sign-ins rather than a duration: at cost 12 on a busy machine one sign-in can take seconds. */
-export async function signInThroughput(server: RunningServer, options: { cost: number; signIns: number; connections: number }): Promise<SignInThroughput> {
+export async function signInThroughput(
+  server: RunningServer,
+  options: { cost: number; signIns: number; connections: number },
+): Promise<SignInThroughput> {
   const request = await signInRequest(server);
   let failed = 0;
   const requests = [
@@ -115,10 +131,23 @@ export async function signInThroughput(server: RunningServer, options: { cost: n
     },
   ];
   const pingIdle = await probePing(server.url, sleep(1_000));
-  const running = load({ url: `${server.url}${request.path}`, connections: options.connections, amount: options.signIns, requests });
+  const running = load({
+    url: `${server.url}${request.path}`,
+    connections: options.connections,
+    amount: options.signIns,
+    requests,
+  });
   const pingDuringSignIns = await probePing(server.url, running);
   const summary = await running;
   const problem = loadProblem(summary, 302);
   const problems = [problem, failed ? `${failed} sign-in(s) were refused` : null].filter((p): p is string => !!p);
-  return { cost: options.cost, connections: options.connections, load: summary, failed, pingIdle, pingDuringSignIns, problems: problems.map((p) => `sign-in: ${p}`) };
+  return {
+    cost: options.cost,
+    connections: options.connections,
+    load: summary,
+    failed,
+    pingIdle,
+    pingDuringSignIns,
+    problems: problems.map((p) => `sign-in: ${p}`),
+  };
 }

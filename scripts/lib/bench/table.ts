@@ -3,8 +3,18 @@ export type Table = { title: string; headers: string[]; rows: string[][]; notes?
 
 export function tableText(table: Table): string {
   const widths = table.headers.map((h, c) => Math.max(h.length, ...table.rows.map((r) => (r[c] ?? "").length)));
-  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join("  ").trimEnd();
-  return [table.title, line(table.headers), line(widths.map((w) => "-".repeat(w))), ...table.rows.map(line), ...(table.notes ?? []).map((n) => `  ${n}`)].join("\n");
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join("  ")
+      .trimEnd();
+  return [
+    table.title,
+    line(table.headers),
+    line(widths.map((w) => "-".repeat(w))),
+    ...table.rows.map(line),
+    ...(table.notes ?? []).map((n) => `  ${n}`),
+  ].join("\n");
 }
 
 export function tableMarkdown(table: Table): string {

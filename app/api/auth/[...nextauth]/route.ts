@@ -20,7 +20,10 @@ function withWellFormedCallbackUrls(request: NextRequest, body?: Uint8Array<Arra
   const headers = new Headers(request.headers);
   const cookie = headers.get("cookie");
   if (cookie) {
-    const kept = withoutCookies(cookie, ({ name, value }) => name.endsWith("authjs.callback-url") && !isWellFormedCallbackUrl(value));
+    const kept = withoutCookies(
+      cookie,
+      ({ name, value }) => name.endsWith("authjs.callback-url") && !isWellFormedCallbackUrl(value),
+    );
     if (kept.trim()) headers.set("cookie", kept);
     else headers.delete("cookie");
   }
@@ -33,12 +36,19 @@ export async function GET(request: NextRequest): Promise<Response> {
 
 export async function POST(request: NextRequest): Promise<Response> {
   const body = await readBodyWithLimit(request, AUTH_BODY_MAX_BYTES);
-  if (!body) return jsonResponse({ error: "too_large", message: `The request body must be at most ${AUTH_BODY_MAX_BYTES} bytes.` }, 413);
+  if (!body)
+    return jsonResponse(
+      { error: "too_large", message: `The request body must be at most ${AUTH_BODY_MAX_BYTES} bytes.` },
+      413,
+    );
   const response = await handlers.POST(withWellFormedCallbackUrls(request, body));
   // A full password-hashing queue is a temporary refusal, not a wrong password: say so with 503 and Retry-After.
   const location = response.headers.get("location") ?? "";
   if (location.includes("code=busy")) {
-    const busy = jsonResponse({ error: "busy", message: "Sign-in is busy right now. Please try again in a few seconds." }, 503);
+    const busy = jsonResponse(
+      { error: "busy", message: "Sign-in is busy right now. Please try again in a few seconds." },
+      503,
+    );
     busy.headers.set("Retry-After", "5");
     return busy;
   }

@@ -10,7 +10,7 @@ import { SignOutButton } from "./sign-out-button";
 
 const linkStyle = "text-slate-600 hover:text-slate-900";
 
-export function CurrentUser() {
+function CurrentUser() {
   const { session } = useSession();
   if (!session) return null;
   return (

@@ -28,7 +28,7 @@ import { connectTabs, type TabChannel, type TabMessage } from "./session-tab-cha
 // sign in again" and sends the user to /login?callbackUrl=<this page>. A sign-out in another tab re-renders this
 // one instead (protected pages then redirect to /login through the DAL).
 
-export const SESSION_EXPIRED_MESSAGE = "Your session has expired — please sign in again";
+const SESSION_EXPIRED_MESSAGE = "Your session has expired — please sign in again";
 
 type SessionContextValue = {
   session: ClientSession | null;

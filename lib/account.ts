@@ -11,7 +11,7 @@ import { newPasswordStrengthError } from "./password-strength";
 import { revokeUserSessions } from "./session-admin";
 import { newPasswordSchema } from "./validation";
 
-export type ChangePasswordResult =
+type ChangePasswordResult =
   | { status: "changed"; endedSessions: number }
   | { status: "error"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
 

@@ -4,7 +4,7 @@
 // is kept: a browser sends two cookies of one name (different Domain or Path) side by side, and Auth.js reads the
 // first of them while Next.js's cookies() reads the last, so a reader that must agree with both has to see them.
 
-export type CookiePair = { name: string; value: string };
+type CookiePair = { name: string; value: string };
 
 const isBlank = (code: number) => code === 0x20 || code === 0x09;
 

@@ -48,7 +48,7 @@ export const getCurrentSessionId = cache(async (): Promise<string | null> => {
 });
 
 /** A signed-in visitor cannot be served because the database does not answer (shown by app/error.tsx). */
-export class ServiceUnavailableError extends Error {
+class ServiceUnavailableError extends Error {
   constructor() {
     super("The database is unreachable, so the session cannot be verified.");
     this.name = "ServiceUnavailableError";
@@ -60,7 +60,7 @@ async function currentPath(): Promise<string> {
   return path && path.startsWith("/") && !path.startsWith("//") ? path : "/dashboard";
 }
 
-export function loginUrl(callbackPath: string): string {
+function loginUrl(callbackPath: string): string {
   return `/login?callbackUrl=${encodeURIComponent(callbackPath)}`;
 }
 

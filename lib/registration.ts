@@ -9,7 +9,7 @@ import { registrationSchema } from "./validation";
 /** POST /api/register reads at most this much: far above any valid name + email + password (~500 bytes). */
 export const REGISTER_BODY_MAX_BYTES = 16 * 1024;
 
-export type RegistrationResult =
+type RegistrationResult =
   | { status: "created"; userId: string; email: string }
   | {
       status: "error";
@@ -19,7 +19,7 @@ export type RegistrationResult =
     }
   | { status: "error"; reason: "rate_limited"; message: string; fieldErrors?: undefined; retryAfterSeconds: number };
 
-export type RegistrationValidation =
+type RegistrationValidation =
   | { ok: true; data: z.output<typeof registrationSchema> }
   | { ok: false; fieldErrors: Partial<Record<string, string[]>> };
 

@@ -1,9 +1,9 @@
 // Request bodies for route handlers, read with a size cap BEFORE any parsing: at most `maxBytes` are ever
 // buffered, whatever Content-Length claims, and an oversized body is a 413 answer.
 
-export type BodyFields = Record<string, unknown>;
+type BodyFields = Record<string, unknown>;
 
-export type ParsedBody =
+type ParsedBody =
   | { ok: true; fields: BodyFields }
   | {
       ok: false;

@@ -2,7 +2,7 @@
 // everything it handles; next.config.ts headers() sends the nonce-less set to what the proxy never sees (static assets,
 // /api requests with a body). No imports: next.config.ts loads this file too.
 
-export type SecurityHeaderOptions = {
+type SecurityHeaderOptions = {
   /** Per-request nonce for the page's scripts and styles; Next.js reads it from the CSP and applies it to its own tags. */
   nonce: string;
   /** Served over https: adds HSTS and upgrade-insecure-requests (over plain http both would only break things). */
@@ -48,7 +48,7 @@ const COMMON_HEADERS: Record<string, string> = {
 };
 
 /** The policy for rendered pages: only scripts carrying this request's nonce, and what they load, run. */
-export function contentSecurityPolicy({ nonce, https, development }: SecurityHeaderOptions): string {
+function contentSecurityPolicy({ nonce, https, development }: SecurityHeaderOptions): string {
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,

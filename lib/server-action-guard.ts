@@ -16,7 +16,7 @@ export const MAX_REPLY_NESTING = 32;
 /** Parts of a multipart reply; they reference each other, so a long chain overflows the stack as well. */
 export const MAX_REPLY_PARTS = 64;
 
-export type ServerActionRefusal = { status: 400 | 403 | 413 | 415; error: string; message: string };
+type ServerActionRefusal = { status: 400 | 403 | 413 | 415; error: string; message: string };
 
 const refusal = (status: ServerActionRefusal["status"], error: string, message: string): ServerActionRefusal => ({
   status,

@@ -6,7 +6,7 @@ import { isPostgresClient, type Db } from "./db";
 // covered, so switching strategies never leaves sessions that cannot be seen or ended. Every query selects
 // its columns explicitly: Session.sessionToken (a hash of the cookie) never leaves this module.
 
-export type SessionKind = "database" | "jwt";
+type SessionKind = "database" | "jwt";
 
 export type SessionSummary = {
   id: string;
@@ -20,7 +20,7 @@ export type SessionSummary = {
   ip: string | null;
 };
 
-export type SessionLifetime = {
+type SessionLifetime = {
   now?: Date;
   /** AUTH_SESSION_ABSOLUTE_MAX_AGE: a session this old is over even while its sliding expiry is ahead. */
   absoluteMaxAgeSeconds?: number;
@@ -91,7 +91,7 @@ export async function revokeUserSessions(
   return { database: database.count, jwt: jwt.count };
 }
 
-export type PurgeResult = { sessions: number; jwtSessions: number; verificationTokens: number; sessionData: number };
+type PurgeResult = { sessions: number; jwtSessions: number; verificationTokens: number; sessionData: number };
 
 /**
  * Small batches with a pause between them: measured by `npm run bench` (purge phase), 1,000-row batches held
@@ -100,7 +100,7 @@ export type PurgeResult = { sessions: number; jwtSessions: number; verificationT
  */
 export const PURGE_DEFAULTS = { batchSize: 200, pauseMs: 20 };
 
-export type PurgeOptions = SessionLifetime & {
+type PurgeOptions = SessionLifetime & {
   /** Rows per DELETE statement: each batch is its own short statement, so no long lock is held. */
   batchSize?: number;
   /**

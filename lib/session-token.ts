@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 
 // Database session tokens: 32 random bytes (256 bits) from the CSPRNG, base64url in the cookie.
 // Only the SHA-256 hash is stored, so the Session table cannot be replayed as cookies.
-export const SESSION_TOKEN_BYTES = 32;
+const SESSION_TOKEN_BYTES = 32;
 
 export function generateSessionToken(): string {
   return randomBytes(SESSION_TOKEN_BYTES).toString("base64url");

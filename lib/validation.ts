@@ -2,7 +2,7 @@ import { z } from "zod";
 import { PASSWORD_MAX_BYTES, PASSWORD_MIN_LENGTH, passwordByteLength } from "./password";
 
 // Form and credential input. Limits are checked before any database work or hashing.
-export const EMAIL_MAX_LENGTH = 254;
+const EMAIL_MAX_LENGTH = 254;
 export const NAME_MAX_LENGTH = 100;
 
 export const emailSchema = z
@@ -56,5 +56,3 @@ export const registrationSchema = z.object({
   email: emailSchema,
   password: newPasswordSchema,
 });
-
-export type FieldErrors = Partial<Record<string, string[]>>;

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 // The demo cart: a fixed catalogue and pure functions on the cart value (no I/O, so they are unit-tested).
 
-export type Product = { id: string; name: string; description: string; priceCents: number };
+type Product = { id: string; name: string; description: string; priceCents: number };
 
 export const PRODUCTS: readonly Product[] = [
   { id: "notebook", name: "Dot-grid notebook", description: "A5, 160 pages", priceCents: 1450 },
@@ -46,7 +46,7 @@ export function mergeCarts(signedIn: Cart, anonymous: Cart): Cart {
   return Object.entries(anonymous.items).reduce((cart, [id, quantity]) => withAdded(cart, id, quantity), signedIn);
 }
 
-export type CartLine = { product: Product; quantity: number; totalCents: number };
+type CartLine = { product: Product; quantity: number; totalCents: number };
 
 /** The cart's lines in catalogue order (ids no longer in the catalogue are left out). */
 export function cartLines(cart: Cart): CartLine[] {

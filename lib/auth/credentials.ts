@@ -14,15 +14,15 @@ import { credentialsSchema } from "../validation";
 import { deviceTokenFromRequest, rememberDevice, verifyDeviceToken } from "./device-cookie";
 import { clearAttempts, refundAttempt, reserveAttempt, throttleKeys, type Limit } from "./throttle";
 
-export type AuthorizedUser = { id: string; email: string; name: string | null };
+type AuthorizedUser = { id: string; email: string; name: string | null };
 
 /** Thrown while an account or address is locked out; the login form shows a message that names neither. */
-export class TooManyAttempts extends CredentialsSignin {
+class TooManyAttempts extends CredentialsSignin {
   code = "rate_limited";
 }
 
 /** Thrown when the password-hashing queue is full: nothing was checked, and the client should retry shortly. */
-export class SignInBusy extends CredentialsSignin {
+class SignInBusy extends CredentialsSignin {
   code = "busy";
 }
 
@@ -39,7 +39,7 @@ type CredentialsEnv = Pick<
 >;
 
 /** Hands the signed-in browser a new device cookie (tests pass their own to see what would be set). */
-export type RememberDevice = (
+type RememberDevice = (
   settings: { secret: string | undefined; authUrl: string | undefined },
   email: string,
 ) => Promise<void>;

@@ -18,7 +18,7 @@ const NONCE_SHAPE = /^[A-Za-z0-9_-]{22}$/;
 type Settings = { secret: string | undefined; authUrl: string | undefined };
 
 /** __Host- (Secure, Path=/, no Domain) when the app's public URL is https, like the session cookie. */
-export function deviceCookie(authUrl: string | undefined) {
+function deviceCookie(authUrl: string | undefined) {
   const secure = !!authUrl?.startsWith("https://");
   return {
     name: secure ? HOST_DEVICE_COOKIE : DEVICE_COOKIE,

@@ -14,7 +14,7 @@ const MAX_COOKIE_VALUE_LENGTH = 16_384;
 const CLOCK_TOLERANCE_SECONDS = 15;
 
 /** The claim-time checks of Auth.js's decode(): not expired and not before `nbf`. */
-export function isWithinLifetime(claims: { exp?: unknown; nbf?: unknown }, nowMs = Date.now()): boolean {
+function isWithinLifetime(claims: { exp?: unknown; nbf?: unknown }, nowMs = Date.now()): boolean {
   const now = Math.floor(nowMs / 1000);
   if (typeof claims.exp === "number" && claims.exp <= now - CLOCK_TOLERANCE_SECONDS) return false;
   if (typeof claims.nbf === "number" && claims.nbf > now + CLOCK_TOLERANCE_SECONDS) return false;

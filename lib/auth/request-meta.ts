@@ -3,7 +3,7 @@ import { getEnv } from "../env";
 
 // Who is signing in, for the session list: user agent and client IP, read from the current request
 // when there is one (route handler or server action) and null elsewhere (scripts, tests).
-export type RequestMeta = { userAgent: string | null; ip: string | null };
+type RequestMeta = { userAgent: string | null; ip: string | null };
 
 const USER_AGENT_MAX_LENGTH = 512;
 

@@ -69,7 +69,7 @@ export function forwardedProtoIsHttps(forwardedProto: string | null | undefined)
   return routeHandler === serverCode ? routeHandler : null;
 }
 
-export type SessionCookieRequest = {
+type SessionCookieRequest = {
   /** process.env.AUTH_URL (picks the __Host- name when https, and overrides the request's URL like NEXTAUTH_URL). */
   authUrl?: string;
   /** process.env.NEXTAUTH_URL, which next-auth still honours after AUTH_URL. */

@@ -10,7 +10,7 @@ import type { SessionClaims } from "./claims";
 // as one prepared SQL statement on the driver it is tens of microseconds. Writes stay with Prisma.
 // Timestamps are read as epoch milliseconds so no driver or server time zone can shift them.
 
-export type SessionRow = {
+type SessionRow = {
   id: string;
   expiresMs: number;
   createdAtMs: number;
@@ -19,7 +19,7 @@ export type SessionRow = {
   claims: SessionClaims;
 };
 
-export type SessionLookup = (tokenHash: string) => Promise<SessionRow | null>;
+type SessionLookup = (tokenHash: string) => Promise<SessionRow | null>;
 
 type RawRow = {
   id: string;

@@ -22,7 +22,7 @@ type RenewalEnv = Pick<
   | "AUTH_SESSION_ABSOLUTE_MAX_AGE"
 >;
 
-export type RenewedCookie = { name: string; value: string; maxAge: number };
+type RenewedCookie = { name: string; value: string; maxAge: number };
 
 const COOKIE_MAX_LENGTH = 4000;
 const RENEWED_MEMO_LIMIT = 10_000;

@@ -39,7 +39,7 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 const secondsFromNow = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
 /** Creates a Session row for the user and returns the cookie value (the row holds only its hash). */
-export async function createDatabaseSession(db: Db, userId: string, maxAgeSeconds: number): Promise<string> {
+async function createDatabaseSession(db: Db, userId: string, maxAgeSeconds: number): Promise<string> {
   const token = generateSessionToken();
   const meta = await currentRequestMeta();
   await db.session.create({
@@ -55,7 +55,7 @@ export async function createDatabaseSession(db: Db, userId: string, maxAgeSecond
 }
 
 /** Records a JWT-mode session and returns its id (the token's `sid`). */
-export async function createJwtSession(db: Db, userId: string, maxAgeSeconds: number): Promise<string> {
+async function createJwtSession(db: Db, userId: string, maxAgeSeconds: number): Promise<string> {
   const id = randomBytes(16).toString("base64url");
   const meta = await currentRequestMeta();
   await db.jwtSession.create({
@@ -69,7 +69,7 @@ function isPastAbsoluteLifetime(signedInAt: Date | number, env: StrategyEnv): bo
   return ms + env.AUTH_SESSION_ABSOLUTE_MAX_AGE * 1000 <= Date.now();
 }
 
-export type DatabaseSession = { id: string; expires: Date; lastSeenAt: Date; claims: SessionClaims };
+type DatabaseSession = { id: string; expires: Date; lastSeenAt: Date; claims: SessionClaims };
 
 /**
  * Database mode: the live session for a cookie value, or null. One indexed lookup by token hash with the
@@ -101,7 +101,7 @@ export async function touchDatabaseSession(db: Db, env: StrategyEnv, session: Da
 }
 
 /** The Prisma adapter, with session tokens hashed at rest and the user's claims loaded in the same query. */
-export function hashedTokenAdapter(db: Db, env: StrategyEnv): Adapter {
+function hashedTokenAdapter(db: Db, env: StrategyEnv): Adapter {
   const base = PrismaAdapter(db);
   const byToken = (sessionToken: string) => ({ sessionToken: hashSessionToken(sessionToken) });
   return {
@@ -132,7 +132,7 @@ export function hashedTokenAdapter(db: Db, env: StrategyEnv): Adapter {
 }
 
 /** The id of the session the current request carries (Session.id or JwtSession.id), or null. */
-export async function currentSessionId(db: Db, env: StrategyEnv): Promise<string | null> {
+async function currentSessionId(db: Db, env: StrategyEnv): Promise<string | null> {
   const cookie = await currentSessionCookie();
   if (!cookie) return null;
   if (env.AUTH_SESSION_STRATEGY === "database") {

@@ -16,7 +16,7 @@ export const MOVED_MARKER = "~moved";
 export const MOVED_MARKER_SECONDS = 60;
 
 /** "moved": the data now lives under the new id; "nothing": the old id had no live data; "busy": it is being moved. */
-export type MoveResult = "moved" | "nothing" | "busy";
+type MoveResult = "moved" | "nothing" | "busy";
 
 const prismaCode = (error: unknown) => (error as { code?: unknown } | null)?.code;
 

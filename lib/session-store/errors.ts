@@ -1,7 +1,6 @@
 // Why a session-data write was refused. Nothing is written when one of these is thrown.
 
-export type SessionDataErrorCode =
-  "too_large" | "invalid" | "conflict" | "session_ended" | "read_only" | "rate_limited";
+type SessionDataErrorCode = "too_large" | "invalid" | "conflict" | "session_ended" | "read_only" | "rate_limited";
 
 export class SessionDataError extends Error {
   constructor(

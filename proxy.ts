@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { readSessionCookie, sessionCookieOf } from "@/lib/auth/session-cookie";
-import { createSessionRenewer, renewedCookieOptions } from "@/lib/auth/session-renewal";
+import { createSessionRenewer, renewedCookieOptions } from "@/lib/auth/strategy/renewal";
 import { getEnv } from "@/lib/env";
 import { createNonce, securityHeaders, servedOverHttps } from "@/lib/security-headers";
 import { checkServerActionRequest, isServerActionRequest, refusalResponse } from "@/lib/server-action-guard";

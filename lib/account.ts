@@ -99,5 +99,5 @@ export async function changePassword(
   }
   await db.user.update({ where: { id: userId }, data: { passwordHash } });
   const ended = await revokeUserSessions(db, userId, keepSessionId ? { exceptId: keepSessionId } : {});
-  return { status: "changed", endedSessions: ended.database + ended.jwt };
+  return { status: "changed", endedSessions: ended };
 }

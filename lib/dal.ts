@@ -4,16 +4,15 @@ import { cookies, headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import type { Session } from "next-auth";
 import { currentSessionCookie } from "./auth/session-cookie";
-import { createSessionRenewer, markSessionLive, renewedCookieOptions } from "./auth/session-renewal";
-import { createSessionVerifier, type VerifiedSession } from "./auth/session-verifier";
-import { getDb } from "./db";
+import { sessionStrategy, type VerifiedSession } from "./auth/strategy";
+import { createSessionRenewer, markSessionLive, renewedCookieOptions } from "./auth/strategy/renewal";
+import { toClientSession, type ClientSession } from "./client-session";
 import { getEnv } from "./env";
 import { hasPermission, type Permission } from "./permissions";
 
 // The data-access layer: the only place pages, server actions and route handlers get the current user.
 // proxy.ts only redirects visitors without a cookie; every real decision is made here.
 
-let verifier: ReturnType<typeof createSessionVerifier> | undefined;
 // Read once per request: the check and a route handler's renewal look at the same cookie.
 const sessionCookie = cache(currentSessionCookie);
 
@@ -23,17 +22,35 @@ const sessionCookie = cache(currentSessionCookie);
  * error into "no session" and send a signed-in user to /login during an outage; this keeps them apart.
  */
 const checkSession = cache(async (): Promise<VerifiedSession | null | "unavailable"> => {
-  verifier ??= createSessionVerifier(getEnv(), getDb());
   try {
     const cookie = await sessionCookie();
-    const result = await verifier(cookie);
+    const result = await sessionStrategy().verify(cookie);
     if (result && cookie) markSessionLive(cookie.value); // proxy.ts may renew this cookie on later requests
     return result;
   } catch (error) {
-    console.error(`[auth] session check failed: ${(error as Error).message?.split("\n")[0]}`);
+    logCheckFailure(error);
     return "unavailable";
   }
 });
+
+function logCheckFailure(error: unknown) {
+  console.error(`[auth] session check failed: ${(error as Error).message?.split("\n")[0]}`);
+}
+
+/**
+ * For the browser's session provider (GET /api/session): the live session's claims, null when signed out, or
+ * "unavailable". Polling is not user activity, so this never slides the session's idle expiry: a tab left open
+ * must not keep a session alive past AUTH_SESSION_MAX_AGE (ASVS 7.3.1).
+ */
+export async function peekSession(): Promise<ClientSession | null | "unavailable"> {
+  try {
+    const result = await sessionStrategy().verify(await sessionCookie(), { slide: false });
+    return toClientSession(result?.session ?? null);
+  } catch (error) {
+    logCheckFailure(error);
+    return "unavailable";
+  }
+}
 
 /** The current session (database lookup or JWT decryption, once per request), or null. Never throws. */
 export const verifySession = cache(async (): Promise<Session | null> => {
@@ -41,7 +58,7 @@ export const verifySession = cache(async (): Promise<Session | null> => {
   return result && result !== "unavailable" ? result.session : null;
 });
 
-/** The id of the session this request carries (Session.id or JwtSession.id), or null. */
+/** The id of the Session row this request's session is, or null. */
 export const getCurrentSessionId = cache(async (): Promise<string | null> => {
   const result = await checkSession();
   return result && result !== "unavailable" ? result.sessionId : null;

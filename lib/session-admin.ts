@@ -1,16 +1,16 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { isPostgresClient, type Db } from "./db";
+import type { Env } from "./env";
 
-// Listing, revoking and purging signed-in sessions, for operators (scripts/sessions.ts) and admin pages.
-// Sessions live in two tables: Session (AUTH_SESSION_STRATEGY=database) and JwtSession (=jwt). Both are
-// covered, so switching strategies never leaves sessions that cannot be seen or ended. Every query selects
-// its columns explicitly: Session.sessionToken (a hash of the cookie) never leaves this module.
-
-type SessionKind = "database" | "jwt";
+// Listing, revoking and purging signed-in sessions, for operators (scripts/sessions.ts) and admin pages. One
+// Session row per signed-in browser, whichever strategy made it; a row of the strategy not in use cannot sign
+// anyone in, so it is not listed as active, but it can still be ended and is purged when it expires. Every
+// query selects its columns explicitly: Session.sessionToken (a hash of the cookie) never leaves this module.
 
 export type SessionSummary = {
   id: string;
-  kind: SessionKind;
+  /** The strategy that made the session (AUTH_SESSION_STRATEGY at its sign-in). */
+  strategy: string;
   userId: string;
   userEmail: string;
   createdAt: Date;
@@ -26,8 +26,14 @@ type SessionLifetime = {
   absoluteMaxAgeSeconds?: number;
 };
 
+/** What makes a session active in this deployment: its strategy in use, within the absolute lifetime. */
+export function activeSessionRules(env: Pick<Env, "AUTH_SESSION_STRATEGY" | "AUTH_SESSION_ABSOLUTE_MAX_AGE">) {
+  return { strategy: env.AUTH_SESSION_STRATEGY, absoluteMaxAgeSeconds: env.AUTH_SESSION_ABSOLUTE_MAX_AGE };
+}
+
 const summarySelect = {
   id: true,
+  strategy: true,
   userId: true,
   createdAt: true,
   lastSeenAt: true,
@@ -41,57 +47,53 @@ function absoluteCutoff(now: Date, absoluteMaxAgeSeconds?: number): Date | null 
   return absoluteMaxAgeSeconds ? new Date(now.getTime() - absoluteMaxAgeSeconds * 1000) : null;
 }
 
-/** Sessions that would still authenticate a request: not expired, not past the absolute lifetime, user enabled. */
+/**
+ * Sessions that would still authenticate a request: not expired, not past the absolute lifetime, user enabled,
+ * and (given `strategy`) made by that strategy. Newest activity first.
+ */
 export async function listActiveSessions(
   db: Db,
-  { userId, now = new Date(), absoluteMaxAgeSeconds }: SessionLifetime & { userId?: string } = {},
+  {
+    userId,
+    strategy,
+    now = new Date(),
+    absoluteMaxAgeSeconds,
+  }: SessionLifetime & { userId?: string; strategy?: string } = {},
 ): Promise<SessionSummary[]> {
   const cutoff = absoluteCutoff(now, absoluteMaxAgeSeconds);
-  const where = {
-    expires: { gt: now },
-    user: { active: true },
-    ...(cutoff ? { createdAt: { gt: cutoff } } : {}),
-    ...(userId ? { userId } : {}),
-  };
-  const [database, jwt] = await Promise.all([
-    db.session.findMany({ where, select: summarySelect }),
-    db.jwtSession.findMany({ where, select: summarySelect }),
-  ]);
-  const summarise =
-    (kind: SessionKind) =>
-    (row: (typeof database)[number]): SessionSummary => {
-      const { user, ...rest } = row;
-      return { ...rest, kind, userEmail: user.email };
-    };
-  return [...database.map(summarise("database")), ...jwt.map(summarise("jwt"))].sort(
-    (a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime() || a.id.localeCompare(b.id),
-  );
+  const rows = await db.session.findMany({
+    where: {
+      expires: { gt: now },
+      user: { active: true },
+      ...(cutoff ? { createdAt: { gt: cutoff } } : {}),
+      ...(userId ? { userId } : {}),
+      ...(strategy ? { strategy } : {}),
+    },
+    select: summarySelect,
+    orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }],
+  });
+  return rows.map(({ user, ...rest }) => ({ ...rest, userEmail: user.email }));
 }
 
 /**
- * Ends one session. Returns which kind it was, or null when no session has that id.
- * A database session ends at once; a JWT session at its next recheck (AUTH_JWT_RECHECK_SECONDS).
+ * Ends one session; false when no session has that id. A database session ends at once, a JWT session at its
+ * next recheck (AUTH_JWT_RECHECK_SECONDS).
  */
-export async function revokeSession(db: Db, id: string): Promise<SessionKind | null> {
-  const database = await db.session.deleteMany({ where: { id } });
-  if (database.count > 0) return "database";
-  const jwt = await db.jwtSession.deleteMany({ where: { id } });
-  return jwt.count > 0 ? "jwt" : null;
+export async function revokeSession(db: Db, id: string): Promise<boolean> {
+  return (await db.session.deleteMany({ where: { id } })).count > 0;
 }
 
-/** Ends all of a user's sessions (except `exceptId`, e.g. the admin's own); returns how many of each kind. */
+/** Ends all of a user's sessions (except `exceptId`, e.g. the admin's own); returns how many. */
 export async function revokeUserSessions(
   db: Db,
   userId: string,
   { exceptId }: { exceptId?: string } = {},
-): Promise<Record<SessionKind, number>> {
+): Promise<number> {
   const where = { userId, ...(exceptId ? { id: { not: exceptId } } : {}) };
-  const database = await db.session.deleteMany({ where });
-  const jwt = await db.jwtSession.deleteMany({ where });
-  return { database: database.count, jwt: jwt.count };
+  return (await db.session.deleteMany({ where })).count;
 }
 
-type PurgeResult = { sessions: number; jwtSessions: number; verificationTokens: number; sessionData: number };
+type PurgeResult = { sessions: number; verificationTokens: number; sessionData: number };
 
 /**
  * Small batches with a pause between them: measured by `npm run bench` (purge phase), 1,000-row batches held
@@ -113,7 +115,7 @@ type PurgeOptions = SessionLifetime & {
 };
 
 /**
- * Deletes expired Session and JwtSession rows (and those past the absolute lifetime), expired
+ * Deletes expired Session rows of both strategies (and those past the absolute lifetime), expired
  * VerificationToken rows and expired anonymous session data, in batches: ids are selected in order, then
  * deleted by id. A deleted session takes its session data with it (ON DELETE CASCADE). Works the same on
  * SQLite and PostgreSQL and is safe to run while the app serves requests.
@@ -132,37 +134,26 @@ export async function purgeExpiredSessions(
     throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (!Number.isFinite(pauseMs) || pauseMs < 0) throw new RangeError(`pauseMs must be zero or more, got ${pauseMs}`);
   const cutoff = absoluteCutoff(now, absoluteMaxAgeSeconds);
-  const over = { OR: [{ expires: { lte: now } }, ...(cutoff ? [{ createdAt: { lte: cutoff } }] : [])] };
+  const expired = { OR: [{ expires: { lte: now } }, ...(cutoff ? [{ createdAt: { lte: cutoff } }] : [])] };
 
-  const batching = { batchSize, pauseMs, afterBatch: await batchHousekeeping(db) };
+  const batching = { batchSize, pauseMs, afterBatch: await walCheckpointAfterBatch(db) };
   const sessions = await deleteByIdInBatches(batching, {
     findIds: (after) =>
       db.session.findMany({
-        where: { ...over, ...afterId(after) },
+        where: { ...expired, ...afterId(after) },
         orderBy: { id: "asc" },
         take: batchSize,
         select: { id: true },
       }),
     // The condition is repeated so a session extended between the select and the delete survives.
-    deleteIds: async (ids) => (await db.session.deleteMany({ where: { id: { in: ids }, ...over } })).count,
+    deleteIds: async (ids) => (await db.session.deleteMany({ where: { id: { in: ids }, ...expired } })).count,
     onBatch: (n) => onBatch?.("sessions", n),
-  });
-  const jwtSessions = await deleteByIdInBatches(batching, {
-    findIds: (after) =>
-      db.jwtSession.findMany({
-        where: { ...over, ...afterId(after) },
-        orderBy: { id: "asc" },
-        take: batchSize,
-        select: { id: true },
-      }),
-    deleteIds: async (ids) => (await db.jwtSession.deleteMany({ where: { id: { in: ids }, ...over } })).count,
-    onBatch: (n) => onBatch?.("jwtSessions", n),
   });
   const verificationTokens = await purgeExpiredVerificationTokens(db, batchSize, now, (n) =>
     onBatch?.("verificationTokens", n),
   );
   const sessionData = await purgeExpiredSessionData(db, batchSize, now, (n) => onBatch?.("sessionData", n));
-  return { sessions, jwtSessions, verificationTokens, sessionData };
+  return { sessions, verificationTokens, sessionData };
 }
 
 const afterId = (after: string | undefined) => (after === undefined ? {} : { id: { gt: after } });
@@ -226,18 +217,18 @@ async function purgeExpiredSessionData(
   now: Date,
   onBatch: (deleted: number) => void,
 ): Promise<number> {
-  const over = { OR: [{ expires: { lte: now } }, { expires: null, sessionId: null, jwtSessionId: null }] };
+  const expired = { OR: [{ expires: { lte: now } }, { expires: null, sessionId: null }] };
   let total = 0;
   for (;;) {
     const rows = await db.sessionData.findMany({
-      where: over,
+      where: expired,
       orderBy: [{ key: "asc" }, { name: "asc" }],
       take: batchSize,
       select: { key: true, name: true },
     });
     if (rows.length === 0) return total;
     // The condition is repeated so data written (and so extended) between the select and the delete survives.
-    const { count } = await db.sessionData.deleteMany({ where: { AND: [over, { OR: rows }] } });
+    const { count } = await db.sessionData.deleteMany({ where: { AND: [expired, { OR: rows }] } });
     total += count;
     onBatch(count);
     if (rows.length < batchSize || count === 0) return total;
@@ -249,7 +240,7 @@ async function purgeExpiredSessionData(
  * blocks the app's writers), so the write-ahead log stays small and an app sign-in never commits just as the
  * log passes SQLite's auto-checkpoint threshold, which would make that sign-in copy the purge's pages.
  */
-async function batchHousekeeping(db: Db): Promise<() => Promise<void>> {
+async function walCheckpointAfterBatch(db: Db): Promise<() => Promise<void>> {
   if (isPostgresClient(db)) return async () => {};
   const mode = await db.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
   if (mode[0]?.journal_mode !== "wal") return async () => {};

@@ -123,7 +123,7 @@ async function signedInOwner<T>(store: SessionStore<T>, request: RequestCookies)
   if (!(await verifySession())) return null;
   const sessionId = await getCurrentSessionId();
   if (!sessionId) return null;
-  const owner = sessionOwner(getEnv().AUTH_SESSION_STRATEGY, sessionId);
+  const owner = sessionOwner(sessionId);
   const anonymousId = await readAnonymousToken(request);
   if (anonymousId) {
     const db = getDb();

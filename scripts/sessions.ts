@@ -8,6 +8,7 @@ import { getEnv } from "../lib/env";
 import { getDb, type Db } from "../lib/db";
 import { emailSchema } from "../lib/validation";
 import {
+  activeSessionRules,
   listActiveSessions,
   purgeExpiredSessions,
   revokeSession,
@@ -45,26 +46,26 @@ runScript(async () => {
   await loadEnvFile();
   const env = getEnv();
   const db = getDb();
-  const lifetime = { absoluteMaxAgeSeconds: env.AUTH_SESSION_ABSOLUTE_MAX_AGE };
+  const rules = activeSessionRules(env);
   try {
     if (command === "list") {
       if (rest.length) throw new ScriptError(`"list" takes no arguments besides --user.\n\n${USAGE}`);
       const user = values.user === undefined ? undefined : await findUser(db, values.user);
-      printSessions(await listActiveSessions(db, { ...lifetime, userId: user?.id }), user?.email);
+      printSessions(await listActiveSessions(db, { ...rules, userId: user?.id }), user?.email);
     } else if (command === "revoke") {
-      await revoke(db, rest, values.user, env.AUTH_JWT_RECHECK_SECONDS);
+      await revoke(db, rest, values.user, env.AUTH_SESSION_STRATEGY === "jwt" ? jwtNote(env) : "");
     } else {
       if (rest.length || values.user !== undefined)
         throw new ScriptError(`"purge-expired" takes only --batch-size and --pause-ms.\n\n${USAGE}`);
       const batchSize =
         values["batch-size"] === undefined ? undefined : wholeNumber("--batch-size", values["batch-size"], 1);
       const pauseMs = values["pause-ms"] === undefined ? undefined : wholeNumber("--pause-ms", values["pause-ms"], 0);
-      const purged = await purgeExpiredSessions(db, { ...lifetime, batchSize, pauseMs });
+      const purged = await purgeExpiredSessions(db, { ...rules, batchSize, pauseMs });
       // The per-address creation limits count per hour: their counters must outlive a shorter sign-in window.
       const windowSeconds = Math.max(env.AUTH_SIGNIN_WINDOW_SECONDS, ADDRESS_LIMIT_WINDOW_SECONDS);
       const throttles = await purgeStaleThrottles(db, { windowSeconds });
       console.log(
-        `Deleted ${purged.sessions} expired database session(s), ${purged.jwtSessions} expired JWT session record(s), ` +
+        `Deleted ${purged.sessions} expired session(s), ` +
           `${purged.verificationTokens} expired verification token(s), ${purged.sessionData} expired anonymous session data record(s) ` +
           `and ${throttles} stale sign-in counter(s).`,
       );
@@ -82,27 +83,23 @@ async function findUser(db: Db, rawEmail: string) {
   return user;
 }
 
-async function revoke(db: Db, ids: string[], email: string | undefined, recheckSeconds: number) {
+async function revoke(db: Db, ids: string[], email: string | undefined, note: string) {
   if (email !== undefined) {
     if (ids.length) throw new ScriptError(`Give either a session id or --user, not both.\n\n${USAGE}`);
     const user = await findUser(db, email);
     const revoked = await revokeUserSessions(db, user.id);
-    console.log(
-      `Revoked ${revoked.database + revoked.jwt} session(s) of ${user.email} (${revoked.database} database, ${revoked.jwt} JWT).` +
-        (revoked.jwt ? jwtNote(recheckSeconds) : ""),
-    );
+    console.log(`Revoked ${revoked} session(s) of ${user.email}.${revoked ? note : ""}`);
     return;
   }
   if (ids.length !== 1) throw new ScriptError(`"revoke" needs exactly one session id (or --user <email>).\n\n${USAGE}`);
-  const kind = await revokeSession(db, ids[0]);
-  if (!kind) throw new ScriptError(`No session with id ${ids[0]} (see \`npm run sessions -- list\`).`);
-  console.log(
-    `Revoked ${kind === "jwt" ? "JWT" : "database"} session ${ids[0]}.${kind === "jwt" ? jwtNote(recheckSeconds) : ""}`,
-  );
+  if (!(await revokeSession(db, ids[0])))
+    throw new ScriptError(`No session with id ${ids[0]} (see \`npm run sessions -- list\`).`);
+  console.log(`Revoked session ${ids[0]}.${note}`);
 }
 
-// A JWT cookie stays valid until the app next re-checks its session record.
-const jwtNote = (seconds: number) => ` JWT sessions end at their next check, within ${seconds} s.`;
+// Display text: a JWT cookie stays valid until the app next re-checks its session row.
+const jwtNote = (env: { AUTH_JWT_RECHECK_SECONDS: number }) =>
+  ` JWT sessions end at their next check, within ${env.AUTH_JWT_RECHECK_SECONDS} s.`;
 
 function wholeNumber(flag: string, value: string, min: 0 | 1): number {
   const n = Number(value);
@@ -124,7 +121,7 @@ function printSessions(sessions: SessionSummary[], email?: string) {
   }
   const rows = sessions.map((s) => [
     s.id,
-    s.kind,
+    s.strategy,
     s.userEmail,
     formatDate(s.createdAt),
     formatDate(s.lastSeenAt),
@@ -132,6 +129,6 @@ function printSessions(sessions: SessionSummary[], email?: string) {
     s.ip ?? "-",
     truncate(s.userAgent ?? "-", 50),
   ]);
-  console.log(formatTable(["ID", "KIND", "USER", "CREATED", "LAST SEEN", "EXPIRES", "IP", "USER AGENT"], rows));
+  console.log(formatTable(["ID", "STRATEGY", "USER", "CREATED", "LAST SEEN", "EXPIRES", "IP", "USER AGENT"], rows));
   console.log(`\n${sessions.length} active session(s).`);
 }

@@ -13,7 +13,7 @@ import { getCurrentSessionId, requirePermission } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { hasPermission, PERMISSIONS } from "@/lib/permissions";
-import { listActiveSessions } from "@/lib/session-admin";
+import { activeSessionRules, listActiveSessions } from "@/lib/session-admin";
 import { listUsers } from "@/lib/users";
 
 export const metadata = { title: "Admin · Auth Starter" };
@@ -30,9 +30,7 @@ export default async function AdminPage() {
   const [users, roles, sessions, currentId] = await Promise.all([
     listUsers(db),
     db.role.findMany({ select: { name: true }, orderBy: { name: "asc" } }),
-    canReadSessions
-      ? listActiveSessions(db, { absoluteMaxAgeSeconds: getEnv().AUTH_SESSION_ABSOLUTE_MAX_AGE })
-      : Promise.resolve([]),
+    canReadSessions ? listActiveSessions(db, activeSessionRules(getEnv())) : Promise.resolve([]),
     getCurrentSessionId(),
   ]);
   const locked = await lockedAccounts(db, users);

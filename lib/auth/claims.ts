@@ -1,3 +1,4 @@
+import type { Session } from "next-auth";
 import type { Db } from "../db";
 
 // The claims every session carries, in both strategies. Built field by field so that nothing else
@@ -41,4 +42,18 @@ export function claimsFromRow(row: ClaimsRow): SessionClaims {
 export async function loadClaims(db: Db, userId: string): Promise<SessionClaims | null> {
   const row = await db.user.findUnique({ where: { id: userId }, select: claimsSelect });
   return row && row.active ? claimsFromRow(row) : null;
+}
+
+/** The session object the app sees: a new object with exactly the claims, never a token, hash or other column. */
+export function toSession(claims: SessionClaims, expires: Date | string): Session {
+  return {
+    expires: typeof expires === "string" ? expires : expires.toISOString(),
+    user: {
+      id: claims.id,
+      email: claims.email,
+      name: claims.name,
+      role: claims.role,
+      permissions: [...claims.permissions],
+    },
+  };
 }

@@ -5,19 +5,15 @@ import { getEnv, type Env } from "../env";
 import { sameOriginRedirect } from "../safe-redirect";
 import { authorizeCredentials } from "./credentials";
 import { sessionCookieConfig } from "./session-cookie";
-import { sessionStrategyConfig } from "./session-strategy";
+import { createSessionStrategy, sessionStrategy, type SessionStrategy } from "./strategy";
 
 /** The whole Auth.js configuration for an environment and a database (tests build their own). */
-export function buildAuthConfig(env: Env, db: Db) {
-  const strategy = sessionStrategyConfig(env, db);
-
+export function buildAuthConfig(env: Env, db: Db, strategy: SessionStrategy = createSessionStrategy(env, db)) {
+  const { callbacks, ...sessionHandling } = strategy.authConfig;
   return {
     secret: env.AUTH_SECRET,
-    adapter: strategy.adapter,
-    session: strategy.session,
-    jwt: strategy.jwt,
-    callbacks: { ...strategy.callbacks, redirect: sameOriginRedirect },
-    events: strategy.events,
+    ...sessionHandling,
+    callbacks: { ...callbacks, redirect: sameOriginRedirect },
     cookies: sessionCookieConfig(env.AUTH_URL),
     pages: { signIn: "/login", error: "/login" },
     logger: {
@@ -43,5 +39,5 @@ export function buildAuthConfig(env: Env, db: Db) {
 
 /** The app's configuration, from the validated process environment. */
 export function createAuthConfig() {
-  return buildAuthConfig(getEnv(), getDb());
+  return buildAuthConfig(getEnv(), getDb(), sessionStrategy());
 }

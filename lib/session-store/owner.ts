@@ -1,32 +1,24 @@
-import { createHash, randomBytes } from "node:crypto";
+import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../session-token";
 
-// Whose data a request reads and writes. A signed-in request owns the data of its session (Session.id in
-// database mode, the token's `sid` = JwtSession.id in JWT mode); a signed-out visitor owns the data behind its
-// anonymous cookie, of which only the SHA-256 hash is stored (a database dump cannot be replayed as a cookie).
+// Whose data a request reads and writes. A signed-in request owns the data of its Session row; a signed-out
+// visitor owns the data behind its anonymous cookie, of which only the SHA-256 hash is stored (a database dump
+// cannot be replayed as a cookie). The anonymous cookie is made exactly like a database session token.
 
-export type SessionDataOwner =
-  | { kind: "session"; key: string; strategy: "database" | "jwt"; sessionId: string }
-  | { kind: "anonymous"; key: string };
+export type SessionDataOwner = { kind: "session"; key: string; sessionId: string } | { kind: "anonymous"; key: string };
 
-export function sessionOwner(strategy: "database" | "jwt", sessionId: string): SessionDataOwner {
-  return { kind: "session", key: `s:${sessionId}`, strategy, sessionId };
+export function sessionOwner(sessionId: string): SessionDataOwner {
+  return { kind: "session", key: `s:${sessionId}`, sessionId };
 }
 
 export function anonymousOwner(token: string): SessionDataOwner {
-  return { kind: "anonymous", key: `a:${createHash("sha256").update(token).digest("hex")}` };
+  return { kind: "anonymous", key: `a:${hashSessionToken(token)}` };
 }
 
 /** Anonymous data is kept this long after its last write (the cookie lives as long). */
 export const ANONYMOUS_DATA_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
-/** 256 bits from the CSPRNG, like the session tokens. */
-export function generateAnonymousToken(): string {
-  return randomBytes(32).toString("base64url");
-}
-
-export function looksLikeAnonymousToken(value: unknown): value is string {
-  return typeof value === "string" && /^[A-Za-z0-9_-]{43}$/.test(value);
-}
+export const generateAnonymousToken = generateSessionToken;
+export const looksLikeAnonymousToken = looksLikeSessionToken;
 
 /**
  * The anonymous cookie: HttpOnly, SameSite=Lax; on https (`secure`: the session cookie is __Host- or __Secure- for

@@ -55,15 +55,13 @@ function expiryFor(owner: SessionDataOwner, now: Date): Date | null {
 
 /** The row links to its session so the database deletes it with the session (ON DELETE CASCADE). */
 function sessionLink(owner: SessionDataOwner) {
-  if (owner.kind !== "session") return {};
-  return owner.strategy === "database" ? { sessionId: owner.sessionId } : { jwtSessionId: owner.sessionId };
+  return owner.kind === "session" ? { sessionId: owner.sessionId } : {};
 }
 
 /** Only data whose owner is still live: an unexpired anonymous row, or a row whose session row is unexpired. */
 function liveOwnerFilter(owner: SessionDataOwner, now: Date) {
   if (owner.kind === "anonymous") return { expires: { gt: now } };
-  const live = { is: { expires: { gt: now } } };
-  return owner.strategy === "database" ? { session: live } : { jwtSession: live };
+  return { session: { is: { expires: { gt: now } } } };
 }
 
 function issuesOf(error: z.ZodError): string[] {

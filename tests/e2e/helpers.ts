@@ -69,21 +69,13 @@ export function setsSessionCookie(response: Response): boolean {
 
 /** Row counts that bad input must leave unchanged. */
 export async function rowCounts(db: Db) {
-  const [users, sessions, jwtSessions] = await Promise.all([
-    db.user.count(),
-    db.session.count(),
-    db.jwtSession.count(),
-  ]);
-  return { users, sessions, jwtSessions };
+  const [users, sessions] = await Promise.all([db.user.count(), db.session.count()]);
+  return { users, sessions };
 }
 
-/** Session records of one user, whichever strategy made them. */
+/** Session rows of one user, whichever strategy made them, oldest first. */
 export async function sessionRowsOf(db: Db, userId: string) {
-  const [sessions, jwtSessions] = await Promise.all([
-    db.session.findMany({ where: { userId } }),
-    db.jwtSession.findMany({ where: { userId } }),
-  ]);
-  return { sessions, jwtSessions };
+  return db.session.findMany({ where: { userId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -96,7 +96,7 @@ describe(`two instances on one database (${strategy})`, () => {
       const onA = await signedInOnA(user);
       const onB = sameBrowserOn(onA, instanceB.url);
       await onA.signOut();
-      expect(await db.jwtSession.count({ where: { userId: user.id } })).toBe(0);
+      expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
 
       await waitPastJwtRecheck();
       expect((await onB.json("/api/me")).status).toBe(401);

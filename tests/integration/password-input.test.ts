@@ -92,14 +92,13 @@ describe("passwords", () => {
 
 /** Every table a refused registration or password change could have written to. */
 async function writes() {
-  const [users, sessions, jwtSessions, throttles, hashes] = await Promise.all([
+  const [users, sessions, throttles, hashes] = await Promise.all([
     ctx.db.user.count(),
     ctx.db.session.count(),
-    ctx.db.jwtSession.count(),
     ctx.db.signInThrottle.findMany({ orderBy: { key: "asc" } }),
     ctx.db.user.findMany({ select: { id: true, passwordHash: true }, orderBy: { id: "asc" } }),
   ]);
-  return { users, sessions, jwtSessions, throttles, hashes };
+  return { users, sessions, throttles, hashes };
 }
 
 const NO_THROTTLE = { max: 100, windowSeconds: 900, lockoutSeconds: 900 };

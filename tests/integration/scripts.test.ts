@@ -148,10 +148,7 @@ describe("npm run sessions", () => {
   let alice: string;
   const run = (args: string[]) => runScript("sessions.ts", args, scriptEnv(database.url));
   const sessionIds = () =>
-    withDb(database.url, async (db) => [
-      ...(await db.session.findMany({ select: { id: true } })).map((s) => s.id),
-      ...(await db.jwtSession.findMany({ select: { id: true } })).map((s) => s.id),
-    ]);
+    withDb(database.url, async (db) => (await db.session.findMany({ select: { id: true } })).map((s) => s.id));
 
   beforeAll(async () => {
     database = await cloneTemplate(template);
@@ -167,21 +164,29 @@ describe("npm run sessions", () => {
       await session("alice-phone", alice, new Date(Date.now() + DAY));
       await session("alice-expired", alice, new Date(Date.now() - DAY));
       await session("bob-desktop", bob, new Date(Date.now() + DAY));
-      await db.jwtSession.create({ data: { id: "bob-jwt", userId: bob, expires: new Date(Date.now() + DAY) } });
-      await db.jwtSession.create({ data: { id: "bob-jwt-expired", userId: bob, expires: new Date(Date.now() - DAY) } });
+      const jwtSession = (id: string, expires: Date) =>
+        db.session.create({ data: { id, strategy: "jwt", userId: bob, expires } });
+      await jwtSession("bob-jwt", new Date(Date.now() + DAY));
+      await jwtSession("bob-jwt-expired", new Date(Date.now() - DAY));
     });
   });
   afterAll(() => database.drop());
 
-  it("lists active sessions of every user, without the stored token hashes", async () => {
+  it("lists active sessions of every user made by the strategy in use, without the stored token hashes", async () => {
     const result = await run(["list"]);
     expect(result.code).toBe(0);
-    for (const id of ["alice-laptop", "alice-phone", "bob-desktop", "bob-jwt"]) expect(result.stdout).toContain(id);
+    for (const id of ["alice-laptop", "alice-phone", "bob-desktop"]) expect(result.stdout).toContain(id);
     expect(result.stdout).not.toContain("expired");
     expect(result.stdout).not.toContain("secret-hash");
-    expect(result.stdout).toMatch(/^bob-jwt\s+jwt\s+bob@example\.com/m);
+    expect(result.stdout).not.toContain("bob-jwt"); // a JWT session cannot sign anyone in under the database strategy
+    expect(result.stdout).toMatch(/^bob-desktop\s+database\s+bob@example\.com/m);
     expect(result.stdout).toContain("192.0.2.7");
-    expect(result.stdout).toContain("4 active session(s).");
+    expect(result.stdout).toContain("3 active session(s).");
+
+    const jwt = await runScript("sessions.ts", ["list"], scriptEnv(database.url, { AUTH_SESSION_STRATEGY: "jwt" }));
+    expect(jwt.code).toBe(0);
+    expect(jwt.stdout).toMatch(/^bob-jwt\s+jwt\s+bob@example\.com/m);
+    expect(jwt.stdout).toContain("1 active session(s).");
   });
 
   it("lists one user's sessions with --user, and rejects unknown emails", async () => {
@@ -198,7 +203,7 @@ describe("npm run sessions", () => {
   it("revokes one session by id and reports unknown ids", async () => {
     const result = await run(["revoke", "alice-phone"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Revoked database session alice-phone.");
+    expect(result.stdout).toContain("Revoked session alice-phone.");
     expect(await sessionIds()).not.toContain("alice-phone");
 
     const again = await run(["revoke", "alice-phone"]);
@@ -209,7 +214,7 @@ describe("npm run sessions", () => {
   it("revokes all of a user's sessions with --user, and rejects unknown emails", async () => {
     const result = await run(["revoke", "--user", "bob@example.com"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Revoked 3 session(s) of bob@example.com (1 database, 2 JWT).");
+    expect(result.stdout).toContain("Revoked 3 session(s) of bob@example.com.");
     expect((await sessionIds()).sort()).toEqual(["alice-expired", "alice-laptop"]);
 
     const unknown = await run(["revoke", "--user", "nobody@example.com"]);
@@ -230,7 +235,7 @@ describe("npm run sessions", () => {
   it("purges expired sessions and keeps active ones", async () => {
     const result = await run(["purge-expired", "--batch-size", "1", "--pause-ms", "0"]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("Deleted 1 expired database session(s), 0 expired JWT session record(s)");
+    expect(result.stdout).toContain("Deleted 1 expired session(s), ");
     expect(await sessionIds()).toEqual(["alice-laptop"]);
   });
 

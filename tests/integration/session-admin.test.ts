@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { listActiveSessions, purgeExpiredSessions, revokeSession, revokeUserSessions } from "../../lib/session-admin";
+import {
+  activeSessionRules,
+  listActiveSessions,
+  purgeExpiredSessions,
+  revokeSession,
+  revokeUserSessions,
+} from "../../lib/session-admin";
 import { createTestContext, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";
 
@@ -25,7 +31,6 @@ describe("session administration", () => {
 
   beforeEach(async () => {
     await ctx.db.session.deleteMany();
-    await ctx.db.jwtSession.deleteMany();
     await ctx.db.verificationToken.deleteMany();
   });
 
@@ -51,7 +56,7 @@ describe("session administration", () => {
     userId: string,
     data: { expires?: Date; createdAt?: Date; lastSeenAt?: Date } = {},
   ) {
-    await ctx.db.jwtSession.create({ data: { id, userId, expires: at(DAY), ...data } });
+    await ctx.db.session.create({ data: { id, strategy: "jwt", userId, expires: at(DAY), ...data } });
   }
 
   it("lists sessions that would still authenticate, of both strategies, newest activity first, without token hashes", async () => {
@@ -66,7 +71,7 @@ describe("session administration", () => {
     expect(withoutLifetime.map((s) => s.id)).toEqual(["a-jwt", "b-old", "a-db"]);
 
     const sessions = await listActiveSessions(ctx.db, { absoluteMaxAgeSeconds: WEEK_SECONDS });
-    expect(sessions.map((s) => [s.id, s.kind, s.userEmail])).toEqual([
+    expect(sessions.map((s) => [s.id, s.strategy, s.userEmail])).toEqual([
       ["a-jwt", "jwt", "alice@example.com"],
       ["a-db", "database", "alice@example.com"],
     ]);
@@ -75,8 +80,8 @@ describe("session administration", () => {
       "expires",
       "id",
       "ip",
-      "kind",
       "lastSeenAt",
+      "strategy",
       "userAgent",
       "userEmail",
       "userId",
@@ -88,17 +93,26 @@ describe("session administration", () => {
     expect(await listActiveSessions(ctx.db, { userId: carol })).toEqual([]);
   });
 
-  it("revokes one session of either kind by id, and reports unknown ids", async () => {
+  it("lists only the sessions of the strategy in use when given the deployment's rules", async () => {
+    await databaseSession("a-db", alice, { lastSeenAt: at(-3 * HOUR) });
+    await jwtSession("a-jwt", alice, { lastSeenAt: at(-1 * HOUR) });
+    const rules = (strategy: "database" | "jwt") =>
+      activeSessionRules({ AUTH_SESSION_STRATEGY: strategy, AUTH_SESSION_ABSOLUTE_MAX_AGE: WEEK_SECONDS });
+
+    expect((await listActiveSessions(ctx.db, rules("database"))).map((s) => s.id)).toEqual(["a-db"]);
+    expect((await listActiveSessions(ctx.db, { ...rules("jwt"), userId: alice })).map((s) => s.id)).toEqual(["a-jwt"]);
+  });
+
+  it("revokes one session of either strategy by id, and reports unknown ids", async () => {
     await databaseSession("a-db", alice);
     await jwtSession("a-jwt", alice);
     await databaseSession("b-db", bob);
 
-    expect(await revokeSession(ctx.db, "a-db")).toBe("database");
-    expect(await revokeSession(ctx.db, "a-jwt")).toBe("jwt");
-    expect(await revokeSession(ctx.db, "a-db")).toBeNull();
-    expect(await revokeSession(ctx.db, "no-such-session")).toBeNull();
+    expect(await revokeSession(ctx.db, "a-db")).toBe(true);
+    expect(await revokeSession(ctx.db, "a-jwt")).toBe(true);
+    expect(await revokeSession(ctx.db, "a-db")).toBe(false);
+    expect(await revokeSession(ctx.db, "no-such-session")).toBe(false);
     expect(await ctx.db.session.findMany({ select: { id: true } })).toEqual([{ id: "b-db" }]);
-    expect(await ctx.db.jwtSession.count()).toBe(0);
   });
 
   it("revokes all of a user's sessions, optionally keeping one", async () => {
@@ -107,13 +121,13 @@ describe("session administration", () => {
     await jwtSession("a-jwt", alice);
     await databaseSession("b-1", bob);
 
-    expect(await revokeUserSessions(ctx.db, alice, { exceptId: "a-2" })).toEqual({ database: 1, jwt: 1 });
+    expect(await revokeUserSessions(ctx.db, alice, { exceptId: "a-2" })).toBe(2);
     expect((await ctx.db.session.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id)).toEqual([
       "a-2",
       "b-1",
     ]);
 
-    expect(await revokeUserSessions(ctx.db, alice)).toEqual({ database: 1, jwt: 0 });
+    expect(await revokeUserSessions(ctx.db, alice)).toBe(1);
     expect((await ctx.db.session.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["b-1"]);
   });
 
@@ -125,8 +139,13 @@ describe("session administration", () => {
       expires: at(-DAY - i * 1000),
     }));
     for (let i = 0; i < expired.length; i += 500) await ctx.db.session.createMany({ data: expired.slice(i, i + 500) });
-    await ctx.db.jwtSession.createMany({
-      data: Array.from({ length: 150 }, (_, i) => ({ id: `expired-jwt-${i}`, userId: alice, expires: at(-HOUR) })),
+    await ctx.db.session.createMany({
+      data: Array.from({ length: 150 }, (_, i) => ({
+        id: `expired-jwt-${i}`,
+        strategy: "jwt",
+        userId: alice,
+        expires: at(-HOUR),
+      })),
     });
     await ctx.db.verificationToken.createMany({
       data: [
@@ -145,24 +164,22 @@ describe("session administration", () => {
       onBatch: (table, deleted) => batches.push([table, deleted]),
     });
 
-    expect(result).toEqual({ sessions: 2500, jwtSessions: 150, verificationTokens: 2, sessionData: 0 });
+    expect(result).toEqual({ sessions: 2650, verificationTokens: 2, sessionData: 0 });
     expect(batches).toEqual([
       ["sessions", 1000],
       ["sessions", 1000],
-      ["sessions", 500],
-      ["jwtSessions", 150],
+      ["sessions", 650],
       ["verificationTokens", 2],
     ]);
     expect((await ctx.db.session.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id)).toEqual([
       "active-1",
       "active-2",
+      "active-jwt",
     ]);
-    expect((await ctx.db.jwtSession.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["active-jwt"]);
     expect(await ctx.db.verificationToken.findMany({ select: { token: true } })).toEqual([{ token: "fresh" }]);
 
     expect(await purgeExpiredSessions(ctx.db)).toEqual({
       sessions: 0,
-      jwtSessions: 0,
       verificationTokens: 0,
       sessionData: 0,
     });
@@ -198,7 +215,6 @@ describe("session administration", () => {
 
     expect(await purgeExpiredSessions(ctx.db)).toEqual({
       sessions: 1,
-      jwtSessions: 0,
       verificationTokens: 0,
       sessionData: 0,
     });
@@ -208,8 +224,8 @@ describe("session administration", () => {
       batchSize: 1,
       onBatch: (table, deleted) => table === "sessions" && batches.push(deleted),
     });
-    expect(result).toEqual({ sessions: 1, jwtSessions: 1, verificationTokens: 0, sessionData: 0 });
-    expect(batches).toEqual([1]);
+    expect(result).toEqual({ sessions: 2, verificationTokens: 0, sessionData: 0 });
+    expect(batches).toEqual([1, 1]);
     expect((await ctx.db.session.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["fresh"]);
   });
 

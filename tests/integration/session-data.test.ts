@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { decode } from "next-auth/jwt";
+import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
+import { createSessionStrategy } from "../../lib/auth/strategy";
 import { purgeExpiredSessions, revokeSession, revokeUserSessions } from "../../lib/session-admin";
 import { SessionDataError, SessionDataTooLargeError, SessionDataValidationError } from "../../lib/session-store/errors";
 import {
@@ -10,9 +11,8 @@ import {
   type SessionDataOwner,
 } from "../../lib/session-store/owner";
 import { createSessionStore } from "../../lib/session-store/store";
-import { hashSessionToken } from "../../lib/session-token";
 import { AuthClient } from "../support/auth-client";
-import { createTestContext, TEST_SECRET, type TestContext } from "../support/test-env";
+import { createTestContext, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";
 
 // The session-data store (lib/session-store, behind lib/session-data.ts) on a real database: limits and schema
@@ -52,7 +52,6 @@ describe("session data: anonymous owner, limits and concurrency", () => {
     expect(row!.version).toBe(1);
     expect(row!.expires!.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000); // 30 days, sliding
     expect(row!.sessionId).toBeNull();
-    expect(row!.jwtSessionId).toBeNull();
   });
 
   it("rejects a value over the byte limit with SessionDataTooLargeError and writes nothing", async () => {
@@ -189,31 +188,22 @@ describe.each(["database", "jwt"] as const)("session data tied to a %s session",
   async function signIn(): Promise<{ client: AuthClient; sessionId: string; owner: SessionDataOwner }> {
     const client = new AuthClient(ctx.env, ctx.db);
     await client.signIn(email, password);
-    const cookie = client.sessionCookie()!;
-    let sessionId: string;
-    if (strategy === "database") {
-      sessionId = (await ctx.db.session.findUniqueOrThrow({ where: { sessionToken: hashSessionToken(cookie) } })).id;
-    } else {
-      const token = await decode({ token: cookie, secret: TEST_SECRET, salt: "authjs.session-token" });
-      sessionId = token!.sid as string;
-    }
-    return { client, sessionId, owner: sessionOwner(strategy, sessionId) };
+    const verified = await createSessionStrategy(ctx.env, ctx.db).verify(
+      { name: PLAIN_SESSION_COOKIE, value: client.sessionCookie()! },
+      { slide: false },
+    );
+    const sessionId = verified!.sessionId;
+    return { client, sessionId, owner: sessionOwner(sessionId) };
   }
 
-  const sessionRow = (sessionId: string) =>
-    strategy === "database"
-      ? ctx.db.session.findUnique({ where: { id: sessionId } })
-      : ctx.db.jwtSession.findUnique({ where: { id: sessionId } });
+  const sessionRow = (sessionId: string) => ctx.db.session.findUnique({ where: { id: sessionId } });
 
   it("is linked to the session row, and signing out deletes it", async () => {
     const { client, sessionId, owner } = await signIn();
     await counterStore.write(ctx.db, owner, () => ({ count: 4 }));
     const row = await rowOf(ctx, owner, "counter");
-    expect(row).toMatchObject(
-      strategy === "database"
-        ? { sessionId, jwtSessionId: null, expires: null }
-        : { sessionId: null, jwtSessionId: sessionId, expires: null },
-    );
+    expect(row).toMatchObject({ sessionId, expires: null });
+    expect(await sessionRow(sessionId)).toMatchObject({ strategy });
     expect(await counterStore.read(ctx.db, owner)).toEqual({ count: 4 });
 
     await client.signOut();
@@ -227,7 +217,7 @@ describe.each(["database", "jwt"] as const)("session data tied to a %s session",
     await counterStore.write(ctx.db, one.owner, () => ({ count: 1 }));
     await counterStore.write(ctx.db, all.owner, () => ({ count: 2 }));
 
-    expect(await revokeSession(ctx.db, one.sessionId)).toBe(strategy);
+    expect(await revokeSession(ctx.db, one.sessionId)).toBe(true);
     expect(await rowOf(ctx, one.owner, "counter")).toBeNull();
     expect(await rowOf(ctx, all.owner, "counter")).not.toBeNull();
 
@@ -239,12 +229,11 @@ describe.each(["database", "jwt"] as const)("session data tied to a %s session",
     const { sessionId, owner } = await signIn();
     await counterStore.write(ctx.db, owner, () => ({ count: 9 }));
     const past = new Date(Date.now() - 1000);
-    if (strategy === "database") await ctx.db.session.update({ where: { id: sessionId }, data: { expires: past } });
-    else await ctx.db.jwtSession.update({ where: { id: sessionId }, data: { expires: past } });
+    await ctx.db.session.update({ where: { id: sessionId }, data: { expires: past } });
 
     expect(await counterStore.read(ctx.db, owner)).toEqual({ count: 0 });
     const result = await purgeExpiredSessions(ctx.db);
-    expect(strategy === "database" ? result.sessions : result.jwtSessions).toBeGreaterThanOrEqual(1);
+    expect(result.sessions).toBeGreaterThanOrEqual(1);
     expect(await rowOf(ctx, owner, "counter")).toBeNull();
   });
 

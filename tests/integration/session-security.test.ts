@@ -44,9 +44,11 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
       );
       expect(rows.map((r) => r.sessionToken)).not.toContain(a.sessionCookie());
     } else {
-      expect(await ctx.db.session.count()).toBe(0);
       const token = await decode({ token: b.sessionCookie()!, secret: TEST_SECRET, salt: SALT });
-      expect(await ctx.db.jwtSession.findUnique({ where: { id: token!.sid as string } })).not.toBeNull();
+      expect(await ctx.db.session.findUnique({ where: { id: token!.sid as string } })).toMatchObject({
+        strategy: "jwt",
+        sessionToken: null,
+      });
     }
     await a.signOut();
     await b.signOut();
@@ -61,10 +63,10 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
       expect(await ctx.db.session.count({ where: { userId } })).toBe(0);
     } else {
       // The JWT's own exp is enforced by decryption; the record's expiry is enforced at the recheck.
-      await ctx.db.jwtSession.updateMany({ where: { userId }, data: { expires: past } });
+      await ctx.db.session.updateMany({ where: { userId }, data: { expires: past } });
       await sleep(1100);
       expect(await client.session()).toBeNull();
-      expect(await ctx.db.jwtSession.count({ where: { userId } })).toBe(0);
+      expect(await ctx.db.session.count({ where: { userId } })).toBe(0);
       const expired = await encode({
         token: { sub: userId, email: "life@example.com" },
         maxAge: -20,
@@ -93,14 +95,13 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
       });
       client.cookies.set(SALT, old);
       expect(await client.session()).toBeNull();
-      expect(await ctx.db.jwtSession.count({ where: { id: token!.sid as string } })).toBe(0);
+      expect(await ctx.db.session.count({ where: { id: token!.sid as string } })).toBe(0);
     }
   });
 
   it("ASVS 7.4.1 revocation: deleting the session record ends the session (JWT: within the recheck window)", async () => {
     const client = await signedIn();
     await ctx.db.session.deleteMany({ where: { userId } });
-    await ctx.db.jwtSession.deleteMany({ where: { userId } });
     if (strategy === "jwt") {
       // Stateless until the window passes: this is the documented bound, AUTH_JWT_RECHECK_SECONDS (1 s here).
       expect(await client.session()).not.toBeNull();
@@ -143,8 +144,7 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
   it("ASVS 7.4.1 sign-out ends the session record", async () => {
     const other = await signedIn();
     const client = await signedIn();
-    const records = async () =>
-      (await ctx.db.session.count({ where: { userId } })) + (await ctx.db.jwtSession.count({ where: { userId } }));
+    const records = () => ctx.db.session.count({ where: { userId } });
     const before = await records();
     await client.signOut();
     expect(client.sessionCookie()).toBeUndefined();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decryptedCookieMemo } from "../../lib/auth/decrypted-cookies";
+import { decryptedCookieMemo } from "../../lib/auth/strategy/decrypted-cookies";
 
 describe("decryptedCookieMemo", () => {
   it("keys by cookie name and exact value", () => {

@@ -32,14 +32,8 @@ describe("session data owners", () => {
       expect(looksLikeAnonymousToken(bad)).toBe(false);
   });
 
-  it("session keys name the session id in both strategies", () => {
-    expect(sessionOwner("database", "abc")).toEqual({
-      kind: "session",
-      key: "s:abc",
-      strategy: "database",
-      sessionId: "abc",
-    });
-    expect(sessionOwner("jwt", "xyz").key).toBe("s:xyz");
+  it("session keys name the Session row's id", () => {
+    expect(sessionOwner("abc")).toEqual({ kind: "session", key: "s:abc", sessionId: "abc" });
   });
 
   it("the anonymous cookie is HttpOnly and SameSite=Lax, with __Host- and Secure over https", () => {

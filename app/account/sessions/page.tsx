@@ -5,7 +5,7 @@ import { Card } from "@/components/ui";
 import { getCurrentSessionId, requireUser } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { listActiveSessions } from "@/lib/session-admin";
+import { activeSessionRules, listActiveSessions } from "@/lib/session-admin";
 
 export const metadata = { title: "Your sessions · Auth Starter" };
 
@@ -13,7 +13,7 @@ export default async function SessionsPage() {
   const { user } = await requireUser();
   const env = getEnv();
   const [sessions, currentId] = await Promise.all([
-    listActiveSessions(getDb(), { userId: user.id, absoluteMaxAgeSeconds: env.AUTH_SESSION_ABSOLUTE_MAX_AGE }),
+    listActiveSessions(getDb(), { ...activeSessionRules(env), userId: user.id }),
     getCurrentSessionId(),
   ]);
   return (

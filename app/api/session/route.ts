@@ -1,5 +1,4 @@
-import { jsonResponse } from "@/lib/dal";
-import { peekSession } from "@/lib/session-status";
+import { jsonResponse, peekSession } from "@/lib/dal";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { encode } from "next-auth/jwt";
-import { createJwtDecrypter } from "../../../lib/auth/jwt-decrypter";
+import { jwtDecrypterFor } from "../../../lib/auth/strategy/jwt-decrypter";
 import { E2E_SECRET } from "../../../tests/support/server";
 import { summarize, type LatencySummary } from "./stats";
 
@@ -42,7 +42,7 @@ function withChangedCiphertext(jwe: string): string {
 }
 
 export async function benchCookieDecryption(count: number): Promise<CookieDecryptionResult> {
-  const decrypt = createJwtDecrypter(E2E_SECRET);
+  const decrypt = jwtDecrypterFor(E2E_SECRET);
   const timed = async (value: string, valid = true) => {
     const started = performance.now();
     const token = await decrypt({ name: COOKIE_NAME, value });

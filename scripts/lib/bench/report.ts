@@ -246,7 +246,7 @@ export function resultTables(results: BenchResults): Table[] {
 
   if (results.scale.length) {
     tables.push({
-      title: `Database-session lookup (findDatabaseSession) vs Session table size, ${settings.scale.lookups.toLocaleString("en-US")} random lookups each`,
+      title: `Database-session lookup (verify) vs Session table size, ${settings.scale.lookups.toLocaleString("en-US")} random lookups each`,
       headers: [
         "database",
         "rows",
@@ -436,7 +436,7 @@ the baseline measured on the same server a few seconds earlier.
   credentials form to \`/api/auth/callback/credentials\` with one CSRF cookie + token, ${settings.signIn.signIns} sign-ins over ${settings.signIn.loadConnections} connections
   (sqlite/database server, correct password so no throttling counter grows; every answer is checked to be a
   successful redirect), while \`GET /api/ping\` is probed one request at a time.
-- **Scale.** In-process, the app's own database-session lookup (\`findDatabaseSession\` in lib/auth/session-strategy.ts:
+- **Scale.** In-process, the app's own database-session lookup (\`verify\` in lib/auth/strategy/database.ts:
   SHA-256 of the cookie → unique-index lookup with the user's claims) for ${settings.scale.lookups.toLocaleString("en-US")} random existing sessions (after
   200 warm-up lookups), with ${settings.scale.small.toLocaleString("en-US")} and then ${settings.scale.large.toLocaleString("en-US")} Session rows. Rows are inserted directly (SQLite:
   one prepared-statement transaction; PostgreSQL: \`INSERT … SELECT generate_series\` computing the tokens in SQL, then \`ANALYZE\`)

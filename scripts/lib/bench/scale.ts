@@ -1,4 +1,4 @@
-import { findDatabaseSession } from "../../../lib/auth/session-strategy";
+import { createSessionStrategy, type SessionStrategy } from "../../../lib/auth/strategy";
 import { createDb, type Db } from "../../../lib/db";
 import type { DatabaseProvider } from "../../../lib/database-url";
 import { parseEnv, type Env } from "../../../lib/env";
@@ -12,7 +12,7 @@ import type { BenchSettings } from "./settings";
 import { summarize, type LatencySummary } from "./stats";
 
 // Does the database-mode session lookup stay flat as the Session table grows? The app's own lookup
-// (findDatabaseSession: token hash → indexed row + the user's claims) is timed in this process for random
+// (the database strategy's verify(): token hash → indexed row + the user's claims) is timed in this process for random
 // existing sessions in two databases, one with a small and one with a large Session table. Lookups alternate
 // between the two, so a busy moment on a shared machine slows both sides alike instead of skewing the ratio.
 
@@ -29,12 +29,12 @@ export type ScaleResult = {
 
 const WARMUP_LOOKUPS = 200;
 
-type Side = { rows: number; db: Db; env: Env; samples: number[] };
+type Side = { rows: number; db: Db; env: Env; strategy: SessionStrategy; samples: number[] };
 
 async function lookupOnce(side: Side, record: boolean): Promise<void> {
   const token = benchToken(Math.floor(Math.random() * side.rows));
   const started = performance.now();
-  const session = await findDatabaseSession(side.db, side.env, token);
+  const session = await side.strategy.verify({ name: "authjs.session-token", value: token }, { slide: false });
   const elapsed = performance.now() - started;
   if (!session) throw new Error(`Session lookup found nothing for a token that was inserted (${side.rows} rows)`);
   if (record) side.samples.push(elapsed);
@@ -65,7 +65,7 @@ async function openSide(database: BenchDatabase, rows: number): Promise<Side> {
   // Connect Prisma first: its $disconnect() only closes the shared PostgreSQL pool (which the lookup uses
   // directly) when Prisma itself has connected.
   await db.user.count();
-  return { rows, db, env, samples: [] };
+  return { rows, db, env, strategy: createSessionStrategy(env, db), samples: [] };
 }
 
 export async function benchScale(

@@ -1,9 +1,9 @@
 import Database from "better-sqlite3";
 import type { Pool } from "pg";
-import type { Db } from "../db";
-import { postgresPoolOf } from "../db";
-import type { Env } from "../env";
-import type { SessionClaims } from "./claims";
+import type { Db } from "../../db";
+import { postgresPoolOf } from "../../db";
+import type { Env } from "../../env";
+import type { SessionClaims } from "../claims";
 
 // The one query every database-mode request makes: a session by token hash, with the user's claims.
 // Through Prisma this is three queries (session, user, role permissions) and ~0.6–3 ms of client overhead;
@@ -61,7 +61,7 @@ const SQLITE_LOOKUP = `
     u.id AS userId, u.email, u.name, u.active, u.roleName,
     (SELECT group_concat(rp.permissionName, ' ') FROM RolePermission rp WHERE rp.roleName = u.roleName) AS permissions
   FROM Session s JOIN User u ON u.id = s.userId
-  WHERE s.sessionToken = ?`;
+  WHERE s.sessionToken = ? AND s.strategy = 'database'`;
 
 const POSTGRES_LOOKUP = `
   SELECT s."id",
@@ -71,7 +71,7 @@ const POSTGRES_LOOKUP = `
     u."id" AS "userId", u."email", u."name", u."active", u."roleName",
     (SELECT string_agg(rp."permissionName", ' ') FROM "RolePermission" rp WHERE rp."roleName" = u."roleName") AS "permissions"
   FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-  WHERE s."sessionToken" = $1`;
+  WHERE s."sessionToken" = $1 AND s."strategy" = 'database'`;
 
 function sqliteLookup(url: string): SessionLookup {
   // Its own connection to the same file (relative paths resolve from the working directory, as in the adapter).

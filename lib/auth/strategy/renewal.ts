@@ -1,7 +1,7 @@
 import { encode } from "next-auth/jwt";
-import type { Env } from "../env";
-import { looksLikeSessionToken } from "../session-token";
-import { createJwtDecrypter } from "./jwt-decrypter";
+import type { Env } from "../../env";
+import { looksLikeSessionToken } from "../../session-token";
+import { jwtDecrypterFor } from "./jwt-decrypter";
 
 // Sliding sessions need their cookie re-issued while they are used: a browser drops a cookie when its Max-Age
 // runs out, however active the session is, and Server Components cannot set cookies. proxy.ts runs before every
@@ -76,7 +76,7 @@ export function createSessionRenewer(
     };
   }
 
-  const decrypt = createJwtDecrypter(env.AUTH_SECRET);
+  const decrypt = jwtDecrypterFor(env.AUTH_SECRET);
   return async (cookie) => {
     if (!cookie || !env.AUTH_SECRET || !acceptedRecently(cookie.value, env.AUTH_SESSION_MAX_AGE)) return null;
     const token = await decrypt(cookie);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { encode, decode } from "next-auth/jwt";
-import { createSessionVerifier } from "../../lib/auth/session-verifier";
-import { clearJwtCheckCache } from "../../lib/auth/session-strategy";
+import { createSessionStrategy } from "../../lib/auth/strategy";
+import { clearJwtCheckCache } from "../../lib/auth/strategy/jwt";
 import { AuthClient } from "../support/auth-client";
 import { createTestContext, TEST_SECRET, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";
@@ -33,7 +33,7 @@ describe.each(["database", "jwt"] as const)("fast session check agrees with Auth
 
   /** Verifier first (read-only decision), then Auth.js on the same cookie; both must agree. */
   async function bothSay(cookie: string): Promise<"accepted" | "rejected"> {
-    const verify = createSessionVerifier(ctx.env, ctx.db);
+    const verify = createSessionStrategy(ctx.env, ctx.db).verify;
     const fast = await verify({ name: NAME, value: cookie });
     const client = new AuthClient(ctx.env, ctx.db);
     client.cookies.set(NAME, cookie);
@@ -92,7 +92,7 @@ describe.each(["database", "jwt"] as const)("fast session check agrees with Auth
       expect(await bothSay(wrongKey)).toBe("rejected");
 
       const revoked = await freshCookie();
-      await ctx.db.jwtSession.deleteMany({ where: { userId } });
+      await ctx.db.session.deleteMany({ where: { userId } });
       await sleep(1100); // past the recheck window: both must now ask the database
       expect(await bothSay(revoked)).toBe("rejected");
     }
@@ -112,7 +112,7 @@ describe.each(["database", "jwt"] as const)("fast session check agrees with Auth
     await ctx.db.user.update({ where: { id: userId }, data: { roleName: "user" } });
     try {
       if (strategy === "jwt") await sleep(1100);
-      const verify = createSessionVerifier(ctx.env, ctx.db);
+      const verify = createSessionStrategy(ctx.env, ctx.db).verify;
       expect((await verify({ name: NAME, value: cookie }))?.session.user.role).toBe("user");
       expect(await bothSay(cookie)).toBe("accepted");
     } finally {
@@ -144,7 +144,7 @@ describe("one JWT verifier seeing the same cookie again (decrypted-cookie memo)"
   it("an accepted cookie is rejected once it expires, on the same verifier, as Auth.js rejects it", async () => {
     const token = (await decode({ token: await freshCookie(), secret: TEST_SECRET, salt: NAME }))!;
     const shortLived = await encode({ token, maxAge: 30, secret: TEST_SECRET, salt: NAME });
-    const verify = createSessionVerifier(ctx.env, ctx.db);
+    const verify = createSessionStrategy(ctx.env, ctx.db).verify;
     expect(await verify({ name: NAME, value: shortLived })).not.toBeNull();
     expect(await verify({ name: NAME, value: shortLived })).not.toBeNull(); // from the memo
 
@@ -155,7 +155,7 @@ describe("one JWT verifier seeing the same cookie again (decrypted-cookie memo)"
 
   it("a tampered copy or the same value under another cookie name is rejected after the original was accepted", async () => {
     const cookie = await freshCookie();
-    const verify = createSessionVerifier(ctx.env, ctx.db);
+    const verify = createSessionStrategy(ctx.env, ctx.db).verify;
     expect(await verify({ name: NAME, value: cookie })).not.toBeNull();
     for (const at of [0, 40, Math.floor(cookie.length / 2), cookie.length - 2]) {
       const flipped = cookie.slice(0, at) + (cookie[at] === "A" ? "B" : "A") + cookie.slice(at + 1);
@@ -169,9 +169,9 @@ describe("one JWT verifier seeing the same cookie again (decrypted-cookie memo)"
 
   it("revocation and disabling still apply to a remembered cookie within the recheck window", async () => {
     const cookie = await freshCookie();
-    const verify = createSessionVerifier(ctx.env, ctx.db);
+    const verify = createSessionStrategy(ctx.env, ctx.db).verify;
     expect(await verify({ name: NAME, value: cookie })).not.toBeNull();
-    await ctx.db.jwtSession.deleteMany({ where: { userId } });
+    await ctx.db.session.deleteMany({ where: { userId } });
     await sleep(1100);
     expect(await verify({ name: NAME, value: cookie })).toBeNull();
 
@@ -183,6 +183,86 @@ describe("one JWT verifier seeing the same cookie again (decrypted-cookie memo)"
       expect(await verify({ name: NAME, value: other })).toBeNull();
     } finally {
       await ctx.db.user.update({ where: { id: userId }, data: { active: true } });
+    }
+  });
+});
+
+// One Session table holds rows of both strategies: a row is only ever accepted by the strategy that made it, and a
+// check with `slide: false` (the browser's status polls) never extends a session.
+describe("one Session table, two strategies", () => {
+  let database: TestContext;
+  let jwt: TestContext;
+  let userId: string;
+  const password = "correct-horse-battery";
+
+  beforeAll(async () => {
+    database = await createTestContext({ AUTH_SESSION_STRATEGY: "database" });
+    // The same database file or server, read by the other strategy.
+    jwt = await createTestContext({ AUTH_SESSION_STRATEGY: "jwt", DATABASE_URL: database.env.DATABASE_URL });
+    userId = (await createUser(database.db, { email: "both@example.com", password })).id;
+  });
+  afterAll(async () => {
+    await jwt.cleanup(); // drops only the unused copy it made; the shared database goes with `database`
+    await database.cleanup();
+  });
+
+  async function signedInCookie(ctx: TestContext): Promise<string> {
+    const client = new AuthClient(ctx.env, ctx.db);
+    await client.signIn("both@example.com", password);
+    return client.sessionCookie()!;
+  }
+
+  it("each row says which strategy made it, and the other strategy refuses its cookie", async () => {
+    const opaque = await signedInCookie(database);
+    const encrypted = await signedInCookie(jwt);
+    const rows = await database.db.session.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
+    expect(rows.map((r) => r.strategy)).toEqual(["database", "jwt"]);
+
+    const byDatabase = createSessionStrategy(database.env, database.db).verify;
+    const byJwt = createSessionStrategy(jwt.env, jwt.db).verify;
+    expect(await byDatabase({ name: NAME, value: opaque })).not.toBeNull();
+    expect(await byJwt({ name: NAME, value: encrypted })).not.toBeNull();
+    expect(await byDatabase({ name: NAME, value: encrypted })).toBeNull();
+    expect(await byJwt({ name: NAME, value: opaque })).toBeNull();
+  });
+
+  it("a JWT naming a database-strategy row is refused, even with a valid key", async () => {
+    const token = (await decode({ token: await signedInCookie(jwt), secret: TEST_SECRET, salt: NAME }))!;
+    const sid = "B".repeat(22);
+    await database.db.session.create({
+      data: {
+        id: sid,
+        strategy: "database",
+        sessionToken: "a".repeat(64),
+        userId,
+        expires: new Date(Date.now() + 3_600_000),
+      },
+    });
+    const forged = await encode({ token: { ...token, sid, claimsCheckedAt: 0 }, secret: TEST_SECRET, salt: NAME });
+    expect(await createSessionStrategy(jwt.env, jwt.db).verify({ name: NAME, value: forged })).toBeNull();
+  });
+
+  it.each(["database", "jwt"] as const)("%s: a check with slide: false leaves the row's expiry alone", async (name) => {
+    const ctx = name === "database" ? database : jwt;
+    const cookie = await signedInCookie(ctx);
+    const long = new Date(Date.now() - 2 * 24 * 3_600_000);
+    await ctx.db.session.updateMany({ where: { userId, strategy: name }, data: { lastSeenAt: long } });
+    const before = await ctx.db.session.findMany({ where: { userId, strategy: name }, select: { expires: true } });
+    clearJwtCheckCache();
+    // Past the JWT recheck window, so both strategies read (and could slide) the row.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + (ctx.env.AUTH_JWT_RECHECK_SECONDS + 1) * 1000 });
+    try {
+      const verify = createSessionStrategy(ctx.env, ctx.db).verify;
+      expect(await verify({ name: NAME, value: cookie }, { slide: false })).not.toBeNull();
+      expect(await ctx.db.session.findMany({ where: { userId, strategy: name }, select: { expires: true } })).toEqual(
+        before,
+      );
+      clearJwtCheckCache();
+      expect(await verify({ name: NAME, value: cookie })).not.toBeNull();
+      const slid = await ctx.db.session.count({ where: { userId, strategy: name, lastSeenAt: { gt: long } } });
+      expect(slid).toBeGreaterThan(0);
+    } finally {
+      vi.useRealTimers();
     }
   });
 });

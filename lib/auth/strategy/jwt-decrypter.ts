@@ -1,8 +1,8 @@
 import { decode, type JWT } from "next-auth/jwt";
 import { decryptedCookieMemo } from "./decrypted-cookies";
 
-// JWT session cookies decrypted by Auth.js's own decode(), each distinct value once per instance. Used by the
-// DAL's session check and by the proxy's cookie renewal.
+// JWT session cookies decrypted by Auth.js's own decode(), each distinct value once per process: the session
+// check (./jwt.ts) and the proxy's cookie renewal (./renewal.ts) share one memo per secret.
 
 /** Decrypted JWT cookies kept per instance (≤ 4 KB each, so at most ~20 MB even when every entry is large). */
 const DECRYPTED_COOKIE_LIMIT = 5_000;
@@ -21,8 +21,10 @@ function isWithinLifetime(claims: { exp?: unknown; nbf?: unknown }, nowMs = Date
   return true;
 }
 
+type JwtDecrypter = (cookie: { name: string; value: string }) => Promise<JWT | null>;
+
 /** Decrypts Auth.js JWT cookies (null for garbage, tampered, wrong key or expired), each distinct value once. */
-export function createJwtDecrypter(secret: string | undefined) {
+function createJwtDecrypter(secret: string | undefined): JwtDecrypter {
   // A signed-in browser sends the same cookie until Auth.js re-issues it: decrypt it once, not per request.
   const decrypted = decryptedCookieMemo<JWT>(DECRYPTED_COOKIE_LIMIT);
   return async (cookie: { name: string; value: string }): Promise<JWT | null> => {
@@ -34,4 +36,15 @@ export function createJwtDecrypter(secret: string | undefined) {
     if (token) decrypted.set(cookie.name, cookie.value, token);
     return token;
   };
+}
+
+// On globalThis: the proxy and the pages are bundled separately but run in one process.
+const globalForDecrypters = globalThis as unknown as { __jwtDecrypters?: Map<string, JwtDecrypter> };
+const decrypters = (globalForDecrypters.__jwtDecrypters ??= new Map());
+
+/** The process's decrypter for this secret. */
+export function jwtDecrypterFor(secret: string | undefined): JwtDecrypter {
+  let decrypter = decrypters.get(secret ?? "");
+  if (!decrypter) decrypters.set(secret ?? "", (decrypter = createJwtDecrypter(secret)));
+  return decrypter;
 }

@@ -1,0 +1,113 @@
+import { PrismaAdapter } from "@auth/prisma-adapter";
+import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
+import type { Db } from "../../db";
+import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../../session-token";
+import { loadClaims, toSession, type SessionClaims } from "../claims";
+import { sessionLookupFor } from "./database-lookup";
+import { createSessionRow, endPreviousSession, isPastAbsoluteLifetime, secondsFromNow } from "./session-rows";
+import type { SessionStrategy, StrategyEnv } from ".";
+
+// AUTH_SESSION_STRATEGY=database. Auth.js refuses `strategy: "database"` with a credentials-only setup, but with
+// an adapter and the strategy key omitted it defaults to database sessions while the credentials callback still
+// calls jwt.encode() to make the cookie. Our encode() creates the Session row there and returns its token, so
+// the cookie is an opaque 256-bit token and the row stores only its SHA-256 hash.
+
+type LiveRow = { id: string; expires: Date; lastSeenAt: Date; claims: SessionClaims };
+
+export function databaseStrategy(env: StrategyEnv, db: Db): SessionStrategy {
+  const lookup = sessionLookupFor(db, env);
+
+  /**
+   * The live session for a cookie value, or null: one indexed lookup by token hash with the user's claims joined;
+   * an expired, too old or disabled session is deleted on sight. Used by verify() and by the adapter (Auth.js's
+   * endpoints), so both accept and reject exactly the same cookies.
+   */
+  async function find(cookieValue: string): Promise<LiveRow | null> {
+    if (!looksLikeSessionToken(cookieValue)) return null;
+    const tokenHash = hashSessionToken(cookieValue);
+    const row = await lookup(tokenHash);
+    if (!row) return null;
+    if (row.expiresMs <= Date.now() || isPastAbsoluteLifetime(new Date(row.createdAtMs), env) || !row.active) {
+      await db.session.deleteMany({ where: { sessionToken: tokenHash } });
+      return null;
+    }
+    return { id: row.id, expires: new Date(row.expiresMs), lastSeenAt: new Date(row.lastSeenAtMs), claims: row.claims };
+  }
+
+  /** Slides the idle expiry, at most every AUTH_SESSION_UPDATE_AGE (as Auth.js does). */
+  async function slide(row: LiveRow): Promise<Date> {
+    if (Date.now() - row.lastSeenAt.getTime() < env.AUTH_SESSION_UPDATE_AGE * 1000) return row.expires;
+    const expires = secondsFromNow(env.AUTH_SESSION_MAX_AGE);
+    await db.session.updateMany({ where: { id: row.id }, data: { expires, lastSeenAt: new Date() } });
+    return expires;
+  }
+
+  const verify: SessionStrategy["verify"] = async (cookie, { slide: sliding = true } = {}) => {
+    const row = cookie && (await find(cookie.value));
+    if (!row) return null;
+    const expires = sliding ? await slide(row) : row.expires;
+    return { session: toSession(row.claims, expires), sessionId: row.id };
+  };
+
+  const byToken = (sessionToken: string) => ({ sessionToken: hashSessionToken(sessionToken) });
+  // The Prisma adapter, with session tokens hashed at rest and the user's claims loaded in the same query.
+  const adapter: Adapter = {
+    ...PrismaAdapter(db),
+    async createSession(session: AdapterSession) {
+      await db.session.create({
+        data: { ...byToken(session.sessionToken), userId: session.userId, expires: session.expires },
+      });
+      return session;
+    },
+    async getSessionAndUser(sessionToken: string) {
+      const row = await find(sessionToken);
+      if (!row) return null;
+      const user: AdapterUser = { ...row.claims, emailVerified: null };
+      return { session: { sessionToken, userId: row.claims.id, expires: row.expires }, user };
+    },
+    async updateSession({ sessionToken, expires }) {
+      // Called by Auth.js at most every updateAge: slide the idle timeout and record activity.
+      if (!looksLikeSessionToken(sessionToken) || !expires) return null;
+      await db.session.updateMany({ where: byToken(sessionToken), data: { expires, lastSeenAt: new Date() } });
+      return null;
+    },
+    async deleteSession(sessionToken: string) {
+      if (looksLikeSessionToken(sessionToken)) await db.session.deleteMany({ where: byToken(sessionToken) });
+      return null;
+    },
+  };
+
+  return {
+    verify,
+    authConfig: {
+      adapter,
+      // The strategy key is omitted on purpose (see the top of this module).
+      session: { maxAge: env.AUTH_SESSION_MAX_AGE, updateAge: env.AUTH_SESSION_UPDATE_AGE },
+      jwt: {
+        async encode({ token }) {
+          if (!token?.sub) throw new Error("Cannot create a session without a user id");
+          const cookie = generateSessionToken();
+          await createSessionRow(db, env, { userId: token.sub, sessionToken: hashSessionToken(cookie) });
+          return cookie;
+        },
+        // The cookie is an opaque token, never a JWT.
+        decode: async () => null,
+      },
+      callbacks: {
+        async jwt({ token, user }) {
+          if (!user?.id) return token;
+          // Sign-in: the claims come from the database, never from the form; encode() turns `sub` into the row.
+          await endPreviousSession(db, verify);
+          const claims = await loadClaims(db, user.id);
+          return claims ? { sub: claims.id } : null;
+        },
+        async session(params) {
+          const { user, session } = params as unknown as { user: AdapterUser; session: { expires: Date } };
+          if (!user.role || !user.permissions) throw new Error("Session user without claims");
+          const claims = { ...user, name: user.name ?? null, role: user.role, permissions: user.permissions };
+          return toSession(claims, new Date(session.expires));
+        },
+      },
+    },
+  };
+}

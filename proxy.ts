@@ -2,6 +2,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { readSessionCookie, sessionCookieOf } from "@/lib/auth/session-cookie";
 import { createSessionRenewer, renewedCookieOptions } from "@/lib/auth/strategy/renewal";
 import { getEnv } from "@/lib/env";
+import { loginUrl } from "@/lib/login-url";
 import { createNonce, securityHeaders, servedOverHttps } from "@/lib/security-headers";
 import { checkServerActionRequest, isServerActionRequest, refusalResponse } from "@/lib/server-action-guard";
 
@@ -38,10 +39,7 @@ function redirectToLogin(request: NextRequest): Response | null {
   const { pathname, search } = request.nextUrl;
   if (!PROTECTED.some((p) => pathname === p || pathname.startsWith(`${p}/`)) || readSessionCookie(request.cookies))
     return null;
-  const url = request.nextUrl.clone();
-  url.pathname = "/login";
-  url.search = `?callbackUrl=${encodeURIComponent(pathname + search)}`;
-  return NextResponse.redirect(url);
+  return NextResponse.redirect(new URL(loginUrl(pathname + search), request.nextUrl));
 }
 
 let renewer: ReturnType<typeof createSessionRenewer> | undefined;

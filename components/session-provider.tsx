@@ -14,6 +14,7 @@ import {
 } from "react";
 import { usePathname, useRouter } from "next/navigation";
 import type { ClientSession } from "@/lib/client-session";
+import { loginUrl } from "@/lib/login-url";
 import { createSessionState } from "./session-state";
 import { connectTabs, type TabChannel, type TabMessage } from "./session-tab-channel";
 
@@ -48,7 +49,7 @@ type Origin = "server" | "check";
 const OTHER_TAB_SIGN_OUT_WINDOW_MS = 30_000;
 
 function loginUrlForHere(): string {
-  return `/login?callbackUrl=${encodeURIComponent(window.location.pathname + window.location.search)}`;
+  return loginUrl(window.location.pathname + window.location.search);
 }
 
 export function SessionProvider({

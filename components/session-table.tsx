@@ -1,6 +1,6 @@
 import type { ReactNode } from "react";
 import { Badge } from "@/components/ui";
-import type { SessionSummary } from "@/lib/session-admin";
+import type { SessionSummary } from "@/lib/auth/session-admin";
 
 const when = (date: Date) => date.toISOString().replace("T", " ").slice(0, 16) + " UTC";
 

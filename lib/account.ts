@@ -8,7 +8,7 @@ import {
   verifyPasswordAtCost,
 } from "./password";
 import { newPasswordStrengthError } from "./password-strength";
-import { revokeUserSessions } from "./session-admin";
+import { revokeUserSessions } from "./auth/session-admin";
 import { newPasswordSchema } from "./validation";
 
 type ChangePasswordResult =

@@ -1,10 +1,8 @@
 import type { Session } from "next-auth";
+import type { SessionClaims } from "./auth/claims";
 
 // What the browser's session provider holds: the claims for display, never a token or an id of the session.
-export type ClientSession = {
-  user: { id: string; email: string; name: string | null; role: string; permissions: string[] };
-  expires: string;
-};
+export type ClientSession = { user: SessionClaims; expires: string };
 
 /** Copies exactly the fields the client may see (a Session object can carry more). */
 export function toClientSession(session: Session | null): ClientSession | null {

@@ -8,6 +8,7 @@ import { sessionStrategy, type VerifiedSession } from "./auth/strategy";
 import { createSessionRenewer, markSessionLive, renewedCookieOptions } from "./auth/strategy/renewal";
 import { toClientSession, type ClientSession } from "./client-session";
 import { getEnv } from "./env";
+import { loginUrl } from "./login-url";
 import { hasPermission, type Permission } from "./permissions";
 
 // The data-access layer: the only place pages, server actions and route handlers get the current user.
@@ -75,10 +76,6 @@ class ServiceUnavailableError extends Error {
 async function currentPath(): Promise<string> {
   const path = (await headers()).get("x-pathname");
   return path && path.startsWith("/") && !path.startsWith("//") ? path : "/dashboard";
-}
-
-function loginUrl(callbackPath: string): string {
-  return `/login?callbackUrl=${encodeURIComponent(callbackPath)}`;
 }
 
 /** For pages and server actions: the session, or a redirect to /login?callbackUrl=… */

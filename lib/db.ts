@@ -47,7 +47,7 @@ export function createDb(
   return db;
 }
 
-// The pool behind each PostgreSQL client, so the hot session lookup (lib/auth/session-lookup.ts) shares it.
+// The pool behind each PostgreSQL client, so the hot session lookup (lib/auth/strategy/database-lookup.ts) shares it.
 // Kept on globalThis like the client itself: a production build can hold several copies of this module (e.g.
 // instrumentation and route chunks) that share the global client, and each copy must find its pool.
 const globalForPools = globalThis as unknown as { __starterDbPools?: WeakMap<Db, pg.Pool> };

@@ -1,5 +1,5 @@
 import type { Db } from "./db";
-import { revokeUserSessions } from "./session-admin";
+import { revokeUserSessions } from "./auth/session-admin";
 
 // User listings for admins: explicit selects so hashes and tokens can never be included.
 export async function listUsers(db: Db) {

@@ -14,7 +14,7 @@ import {
   revokeSession,
   revokeUserSessions,
   type SessionSummary,
-} from "../lib/session-admin";
+} from "../lib/auth/session-admin";
 import { purgeStaleThrottles } from "../lib/auth/throttle";
 import { ADDRESS_LIMIT_WINDOW_SECONDS } from "../lib/address-limits";
 

@@ -1,15 +1,10 @@
 import type { DefaultSession } from "next-auth";
+import type { SessionClaims } from "../lib/auth/claims";
 
-// Claims carried by every session, in both strategies.
+// Claims carried by every session, in both strategies (lib/auth/claims.ts).
 declare module "next-auth" {
   interface Session {
-    user: {
-      id: string;
-      email: string;
-      name: string | null;
-      role: string;
-      permissions: string[];
-    } & Omit<DefaultSession["user"], "id" | "email" | "name">;
+    user: SessionClaims & Omit<DefaultSession["user"], "id" | "email" | "name">;
   }
   interface User {
     role?: string;
@@ -28,7 +23,7 @@ declare module "next-auth/jwt" {
   interface JWT {
     role?: string;
     permissions?: string[];
-    /** JWT mode: the JwtSession row that makes this token revocable. */
+    /** JWT mode: the id of the Session row that makes this token revocable. */
     sid?: string;
     /** Unix seconds of sign-in, for the absolute session lifetime. */
     authTime?: number;

@@ -9,7 +9,7 @@ import { getCurrentSessionId, requireUser } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { FormState } from "@/lib/form-state";
-import { listActiveSessions, revokeSession, revokeUserSessions } from "@/lib/session-admin";
+import { listActiveSessions, revokeSession, revokeUserSessions } from "@/lib/auth/session-admin";
 
 const text = (formData: FormData, name: string) => {
   const value = formData.get(name);

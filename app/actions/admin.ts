@@ -7,7 +7,7 @@ import { unlockAccount } from "@/lib/auth/throttle";
 import { requirePermission } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { PERMISSIONS } from "@/lib/permissions";
-import { revokeSession, revokeUserSessions } from "@/lib/session-admin";
+import { revokeSession, revokeUserSessions } from "@/lib/auth/session-admin";
 import { setUserActive, setUserRole } from "@/lib/users";
 
 // Admin-only state changes. Each action re-checks its permission through the DAL (server actions are

@@ -13,7 +13,7 @@ import { getCurrentSessionId, requirePermission } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { hasPermission, PERMISSIONS } from "@/lib/permissions";
-import { activeSessionRules, listActiveSessions } from "@/lib/session-admin";
+import { activeSessionRules, listActiveSessions } from "@/lib/auth/session-admin";
 import { listUsers } from "@/lib/users";
 
 export const metadata = { title: "Admin · Auth Starter" };

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Badge, Card } from "@/components/ui";
 import { verifySession } from "@/lib/dal";
+import { loginUrl } from "@/lib/login-url";
 import { addToCart, changeQuantity, emptyCart, removeFromCart } from "./actions";
 import { CartButton } from "./cart-button";
 import { cartData } from "./cart-data";
@@ -25,7 +26,7 @@ export default async function CartPage() {
           {session ? null : (
             <>
               {" "}
-              <Link href="/login?callbackUrl=/cart" className="font-medium text-indigo-600 hover:underline">
+              <Link href={loginUrl("/cart")} className="font-medium text-indigo-600 hover:underline">
                 Sign in
               </Link>{" "}
               and it comes with you.

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { hashSessionToken } from "../../lib/session-token";
+import { hashSessionToken } from "../../lib/auth/session-token";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
 import { HttpClient } from "../support/http-client";
 

@@ -89,7 +89,7 @@ describe(`two instances on one database (${strategy})`, () => {
       expect([await roleSeenBy(onA), await roleSeenBy(onB)]).toEqual(["admin", "admin"]);
     });
   } else {
-    // JWT: the cookie is self-contained. Signing out on A clears A's cookie and deletes the JwtSession row, but a
+    // JWT: the cookie is self-contained. Signing out on A clears A's cookie and deletes the Session row, but a
     // copy of the token is checked against that row only every AUTH_JWT_RECHECK_SECONDS, on any instance.
     it("signing out on A: the token keeps working on B until its recheck window ends, then B rejects it", async () => {
       const user = await newUser("signout");

@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { MOVED_MARKER } from "../../lib/session-store/anonymous";
+import { MOVED_MARKER } from "../../lib/session-data/anonymous";
 import { launchBrowser } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
 import { createTestUser, deleteTestUser, sessionRowsOf, type TestUser } from "./helpers";
 
 // Planted anonymous session-data cookies, in a real browser. Over plain http (or from a sibling subdomain) someone
 // can put a session-data cookie into a visitor's browser: one their own browser received, with data behind it.
-// Every anonymous write moves the data to a fresh id minted in that response (lib/session-store/anonymous.ts), so
+// Every anonymous write moves the data to a fresh id minted in that response (lib/session-data/anonymous.ts), so
 // the planter never sees what the visitor writes; what they can do is make the visitor start from planted data.
 const { baseUrl, strategy } = e2eTarget();
 const db = e2eDb();

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
-import { revokeUserSessions } from "../../lib/session-admin";
-import { hashSessionToken } from "../../lib/session-token";
+import { revokeUserSessions } from "../../lib/auth/session-admin";
+import { hashSessionToken } from "../../lib/auth/session-token";
 import { launchBrowser } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
 import { HttpClient } from "../support/http-client";

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { MOVED_MARKER, MOVED_MARKER_SECONDS, moveAnonymousData, undoMove } from "../../lib/session-store/anonymous";
-import { anonymousOwner, generateAnonymousToken } from "../../lib/session-store/owner";
-import { createSessionStore } from "../../lib/session-store/store";
+import { MOVED_MARKER, MOVED_MARKER_SECONDS, moveAnonymousData, undoMove } from "../../lib/session-data/anonymous";
+import { anonymousOwner, generateAnonymousToken } from "../../lib/session-data/owner";
+import { createSessionStore } from "../../lib/session-data/store";
 import { createTestContext, type TestContext } from "../support/test-env";
 
-// Copy-on-write of anonymous session data (lib/session-store/anonymous.ts) on a real database: every anonymous
+// Copy-on-write of anonymous session data (lib/session-data/anonymous.ts) on a real database: every anonymous
 // write moves the browser's rows to a fresh id, so an id someone else knows (planted in the browser) never holds
 // what the browser writes afterwards.
 

@@ -5,7 +5,7 @@ import {
   purgeExpiredSessions,
   revokeSession,
   revokeUserSessions,
-} from "../../lib/session-admin";
+} from "../../lib/auth/session-admin";
 import { createTestContext, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";
 

@@ -2,20 +2,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
 import { createSessionStrategy } from "../../lib/auth/strategy";
-import { purgeExpiredSessions, revokeSession, revokeUserSessions } from "../../lib/session-admin";
-import { SessionDataError, SessionDataTooLargeError, SessionDataValidationError } from "../../lib/session-store/errors";
+import { purgeExpiredSessions, revokeSession, revokeUserSessions } from "../../lib/auth/session-admin";
+import { SessionDataError, SessionDataTooLargeError, SessionDataValidationError } from "../../lib/session-data/errors";
 import {
   anonymousOwner,
   generateAnonymousToken,
   sessionOwner,
   type SessionDataOwner,
-} from "../../lib/session-store/owner";
-import { createSessionStore } from "../../lib/session-store/store";
+} from "../../lib/session-data/owner";
+import { createSessionStore } from "../../lib/session-data/store";
 import { AuthClient } from "../support/auth-client";
 import { createTestContext, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";
 
-// The session-data store (lib/session-store, behind lib/session-data.ts) on a real database: limits and schema
+// The session-data store (lib/session-data/) on a real database: limits and schema
 // errors write nothing, concurrent writes all land, signed-in data goes with its session however the session
 // ends, anonymous data is carried over on sign-in exactly once and purged when it expires.
 

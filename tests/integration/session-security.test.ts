@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decode, encode } from "next-auth/jwt";
-import { hashSessionToken } from "../../lib/session-token";
+import { hashSessionToken } from "../../lib/auth/session-token";
 import { AuthClient } from "../support/auth-client";
 import { createTestContext, TEST_SECRET, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashSessionToken } from "../../lib/session-token";
+import { hashSessionToken } from "../../lib/auth/session-token";
 import { AuthClient } from "../support/auth-client";
 import { createTestContext, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";

@@ -16,7 +16,7 @@ import {
   generateAnonymousToken,
   looksLikeAnonymousToken,
   sessionOwner,
-} from "../../lib/session-store/owner";
+} from "../../lib/session-data/owner";
 
 describe("session data owners", () => {
   it("anonymous tokens are 256 random bits and only their SHA-256 is the key", () => {

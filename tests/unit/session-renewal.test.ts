@@ -1,7 +1,7 @@
 import { decode, encode } from "next-auth/jwt";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSessionRenewer, markSessionLive } from "../../lib/auth/strategy/renewal";
-import { generateSessionToken } from "../../lib/session-token";
+import { generateSessionToken } from "../../lib/auth/session-token";
 
 const SECRET = "unit-secret-that-is-long-enough-for-auth-js-0123456789";
 const NAME = "authjs.session-token";

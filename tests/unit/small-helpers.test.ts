@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { clientIp } from "../../lib/client-ip";
-import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../../lib/session-token";
+import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../../lib/auth/session-token";
 import { acceptedSessionCookieNames, readSessionCookie } from "../../lib/auth/session-cookie";
 
 describe("session tokens", () => {

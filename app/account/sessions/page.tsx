@@ -5,7 +5,7 @@ import { Card } from "@/components/ui";
 import { getCurrentSessionId, requireUser } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { activeSessionRules, listActiveSessions } from "@/lib/session-admin";
+import { activeSessionRules, listActiveSessions } from "@/lib/auth/session-admin";
 
 export const metadata = { title: "Your sessions · Auth Starter" };
 

@@ -1,7 +1,7 @@
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
 import type { Db } from "../../db";
-import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../../session-token";
+import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../session-token";
 import { loadClaims, toSession, type SessionClaims } from "../claims";
 import { sessionLookupFor } from "./database-lookup";
 import { createSessionRow, endPreviousSession, isPastAbsoluteLifetime, secondsFromNow } from "./session-rows";
@@ -15,7 +15,8 @@ import type { SessionStrategy, StrategyEnv } from ".";
 type LiveRow = { id: string; expires: Date; lastSeenAt: Date; claims: SessionClaims };
 
 export function databaseStrategy(env: StrategyEnv, db: Db): SessionStrategy {
-  const lookup = sessionLookupFor(db, env);
+  // Prepared on first use, not here: `next build` loads the config without a database.
+  const lookup = (tokenHash: string) => sessionLookupFor(db, env)(tokenHash);
 
   /**
    * The live session for a cookie value, or null: one indexed lookup by token hash with the user's claims joined;

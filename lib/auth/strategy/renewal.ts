@@ -1,6 +1,6 @@
 import { encode } from "next-auth/jwt";
 import type { Env } from "../../env";
-import { looksLikeSessionToken } from "../../session-token";
+import { looksLikeSessionToken } from "../session-token";
 import { jwtDecrypterFor } from "./jwt-decrypter";
 
 // Sliding sessions need their cookie re-issued while they are used: a browser drops a cookie when its Max-Age

@@ -12,7 +12,7 @@ import type { BenchSettings } from "./settings";
 import { summarize, type LatencySummary } from "./stats";
 
 // Purging expired sessions while people sign in: a table full of expired Session rows, a server on the same
-// database taking a steady stream of sign-ins (each one writes a Session row), and lib/session-admin.ts's
+// database taking a steady stream of sign-ins (each one writes a Session row), and lib/auth/session-admin.ts's
 // batched purge started in a separate process, as an operator's cron job would be. Sign-in latency before the
 // purge is compared with sign-in latency while it runs.
 

@@ -289,7 +289,7 @@ export function resultTables(results: BenchResults): Table[] {
   const decryption = results.cookieDecryption;
   if (decryption) {
     tables.push({
-      title: `JWT cookie decryption in the session check (lib/auth/jwt-decrypter.ts, in-process), ${decryption.cookies.toLocaleString("en-US")} cookies`,
+      title: `JWT cookie decryption in the session check (lib/auth/strategy/jwt-decrypter.ts, in-process), ${decryption.cookies.toLocaleString("en-US")} cookies`,
       headers: ["case", "p50 µs", "p99 µs", "mean µs"],
       rows: [
         [
@@ -323,7 +323,7 @@ export function resultTables(results: BenchResults): Table[] {
 
   if (results.purge.length) {
     tables.push({
-      title: `Purging expired sessions (lib/session-admin.ts, separate process) during sign-ins (bcrypt cost ${settings.purge.bcryptCost}, ${settings.purge.signInConcurrency} concurrent)`,
+      title: `Purging expired sessions (lib/auth/session-admin.ts, separate process) during sign-ins (bcrypt cost ${settings.purge.bcryptCost}, ${settings.purge.signInConcurrency} concurrent)`,
       headers: [
         "database",
         "expired rows",

@@ -1,5 +1,5 @@
 import { parseEnv } from "../../../lib/env";
-import { PURGE_DEFAULTS } from "../../../lib/session-admin";
+import { PURGE_DEFAULTS } from "../../../lib/auth/session-admin";
 import { E2E_SECRET } from "../../../tests/support/server";
 
 // What one benchmark run measures and for how long. `--quick` shortens every phase; the app settings follow
@@ -67,7 +67,7 @@ export function benchSettings(quick: boolean) {
     databasePoolMax: app.DATABASE_POOL_MAX,
     signIn: { concurrentHashes: 4, rounds: quick ? 2 : 5, signIns: quick ? 8 : 40, loadConnections: 4 },
     scale: { small: 1_000, large: quick ? 100_000 : 1_000_000, lookups: 2_000 },
-    // The purge runs with the app's defaults (lib/session-admin.ts PURGE_DEFAULTS), as `npm run sessions -- purge-expired` does.
+    // The purge runs with the app's defaults (lib/auth/session-admin.ts PURGE_DEFAULTS), as `npm run sessions -- purge-expired` does.
     purge: {
       rows: quick ? 50_000 : 1_000_000,
       bcryptCost: 4,

@@ -1,20 +1,10 @@
+import { formatTable } from "../table";
+
 // One table, rendered as aligned text for the terminal and as Markdown for docs/benchmarks.md.
 export type Table = { title: string; headers: string[]; rows: string[][]; notes?: string[] };
 
 export function tableText(table: Table): string {
-  const widths = table.headers.map((h, c) => Math.max(h.length, ...table.rows.map((r) => (r[c] ?? "").length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((cell, c) => cell.padEnd(widths[c]))
-      .join("  ")
-      .trimEnd();
-  return [
-    table.title,
-    line(table.headers),
-    line(widths.map((w) => "-".repeat(w))),
-    ...table.rows.map(line),
-    ...(table.notes ?? []).map((n) => `  ${n}`),
-  ].join("\n");
+  return [table.title, formatTable(table.headers, table.rows), ...(table.notes ?? []).map((n) => `  ${n}`)].join("\n");
 }
 
 export function tableMarkdown(table: Table): string {

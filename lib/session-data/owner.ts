@@ -1,4 +1,4 @@
-import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../session-token";
+import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../auth/session-token";
 
 // Whose data a request reads and writes. A signed-in request owns the data of its Session row; a signed-out
 // visitor owns the data behind its anonymous cookie, of which only the SHA-256 hash is stored (a database dump

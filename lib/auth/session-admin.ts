@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { isPostgresClient, type Db } from "./db";
-import type { Env } from "./env";
+import { isPostgresClient, type Db } from "../db";
+import type { Env } from "../env";
 
 // Listing, revoking and purging signed-in sessions, for operators (scripts/sessions.ts) and admin pages. One
 // Session row per signed-in browser, whichever strategy made it; a row of the strategy not in use cannot sign
@@ -207,7 +207,7 @@ async function purgeExpiredVerificationTokens(
 }
 
 /**
- * Anonymous session data past its expiry (lib/session-data.ts). Signed-in data has no expiry of its own: it
+ * Anonymous session data past its expiry (lib/session-data/). Signed-in data has no expiry of its own: it
  * goes with its session row. Rows linked to no session and without an expiry cannot be reached by anyone and
  * are removed too (a guard: the app never writes them). The key is composite, so batches delete selected pairs.
  */

@@ -76,7 +76,7 @@ export function createSessionStore<T extends object>(
   options: SessionStoreOptions<T>,
 ): SessionStore<T> {
   if (name === MOVED_MARKER)
-    throw new Error(`"${MOVED_MARKER}" is reserved for anonymous data being moved (lib/session-store/anonymous.ts).`);
+    throw new Error(`"${MOVED_MARKER}" is reserved for anonymous data being moved (lib/session-data/anonymous.ts).`);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const merge = options.merge ?? ((signedIn: T, anonymous: T) => ({ ...anonymous, ...signedIn }));
   const where = (owner: SessionDataOwner) => ({ key_name: { key: owner.key, name } });

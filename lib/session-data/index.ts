@@ -7,15 +7,15 @@ import {
   reserveCreation,
   tooManyNewVisitorsMessage,
   type AddressLimit,
-} from "./address-limits";
-import { currentRequestMeta } from "./auth/request-meta";
-import { PLAIN_SESSION_COOKIE, sessionCookieName } from "./auth/session-cookie";
-import { cookieValues } from "./cookie-header";
-import { getCurrentSessionId, verifySession } from "./dal";
-import { getDb } from "./db";
-import { getEnv } from "./env";
-import { MOVED_MARKER, moveAnonymousData, ownersWithData, undoMove } from "./session-store/anonymous";
-import { SessionDataError, SessionDataRateLimitedError } from "./session-store/errors";
+} from "../address-limits";
+import { currentRequestMeta } from "../auth/request-meta";
+import { PLAIN_SESSION_COOKIE, sessionCookieName } from "../auth/session-cookie";
+import { cookieValues } from "../cookie-header";
+import { getCurrentSessionId, verifySession } from "../dal";
+import { getDb } from "../db";
+import { getEnv } from "../env";
+import { MOVED_MARKER, moveAnonymousData, ownersWithData, undoMove } from "./anonymous";
+import { SessionDataError, SessionDataRateLimitedError } from "./errors";
 import {
   anonymousCookie,
   anonymousOwner,
@@ -23,16 +23,16 @@ import {
   looksLikeAnonymousToken,
   sessionOwner,
   type SessionDataOwner,
-} from "./session-store/owner";
-import { createSessionStore, type SessionStore, type SessionStoreOptions } from "./session-store/store";
+} from "./owner";
+import { createSessionStore, type SessionStore, type SessionStoreOptions } from "./store";
 
 export {
   SessionDataError,
   SessionDataRateLimitedError,
   SessionDataTooLargeError,
   SessionDataValidationError,
-} from "./session-store/errors";
-export { DEFAULT_MAX_BYTES } from "./session-store/store";
+} from "./errors";
+export { DEFAULT_MAX_BYTES } from "./store";
 
 // Small per-session state kept on the server (a cart, a form draft), for App Router code:
 //
@@ -52,7 +52,7 @@ export { DEFAULT_MAX_BYTES } from "./session-store/store";
 // from their own client. A second cookie binding the id to the browser (an HMAC of id + nonce) would not help:
 // the planter plants that one too, since every cookie their own browser received is valid. So an id is never
 // trusted to be this browser's: every anonymous write moves the data to a fresh random id minted in that very
-// response (lib/session-store/anonymous.ts) and writes there, and the planted id is left empty. What the planter
+// response (lib/session-data/anonymous.ts) and writes there, and the planted id is left empty. What the planter
 // can still do: make the visitor start from the planted data (a seeded cart or draft, visible to the visitor before
 // their first write, and carried into their session on sign-in like any anonymous data) — never read what the
 // visitor writes, which is never stored under an id the planter knows. A planted cookie that sits next to the

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
+import { HttpClient } from "../../harness/http-client";
 import {
   createTestUser,
   deleteTestUser,

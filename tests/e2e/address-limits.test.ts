@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { launchBrowser } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import type { RunningServer } from "../support/server";
+import type { RunningServer } from "../../harness/server";
 import { startOwnServer, uniqueEmail } from "./helpers";
 
 // Per-address limits on sign-ups and on new anonymous session-data ids, on a server of this file's own with small

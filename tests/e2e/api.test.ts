@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { hashSessionToken } from "../../lib/auth/session-token";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
+import { HttpClient } from "../../harness/http-client";
 
 const { baseUrl, strategy } = e2eTarget();
 const db = e2eDb();

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
-import { residentBytes, servingProcess } from "../support/process-memory";
-import { serverEnv, startServer, type RunningServer } from "../support/server";
+import { HttpClient } from "../../harness/http-client";
+import { residentBytes, servingProcess } from "../../harness/process-memory";
+import { serverEnv, startServer, type RunningServer } from "../../harness/server";
 import { postStreamed, type StreamedAnswer } from "../support/streamed-post";
 import { createTestUser, deleteTestUser, type TestUser } from "./helpers";
 

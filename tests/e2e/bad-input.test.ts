@@ -2,8 +2,8 @@ import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSessionToken } from "../../lib/auth/session-token";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
-import { E2E_SECRET } from "../support/server";
+import { HttpClient } from "../../harness/http-client";
+import { E2E_SECRET } from "../../harness/server";
 import {
   clearsSessionCookie,
   createTestUser,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser";
-import { projectRoot } from "../support/databases";
+import { projectRoot } from "../../harness/databases";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
 import { createTestUser, deleteTestUser, signedInClient, uniqueEmail, type TestUser } from "./helpers";
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { PERMISSIONS } from "../../lib/permissions";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
-import type { HttpClient } from "../support/http-client";
+import type { HttpClient } from "../../harness/http-client";
 import {
   createTestUser,
   deleteTestUser,

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLAIN_SESSION_COOKIE, SECURE_SESSION_COOKIE } from "../../lib/auth/session-cookie";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
+import { HttpClient } from "../../harness/http-client";
 import { createTestUser, deleteTestUser, redirectTarget, type TestUser } from "./helpers";
 
 // ASVS 3.3.3: the DAL accepts exactly the session cookie name Auth.js uses for the request, and nothing when that

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOST_SESSION_COOKIE } from "../../lib/auth/session-cookie";
 import { PERMISSIONS } from "../../lib/permissions";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
-import { E2E_SECRET, freePort, serverEnv, startServer, type RunningServer } from "../support/server";
+import { HttpClient } from "../../harness/http-client";
+import { E2E_SECRET, freePort, serverEnv, startServer, type RunningServer } from "../../harness/server";
 import { createUser } from "../support/users";
 import {
   clearsSessionCookie,

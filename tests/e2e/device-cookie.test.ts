@@ -2,8 +2,8 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
-import type { RunningServer } from "../support/server";
+import { HttpClient } from "../../harness/http-client";
+import type { RunningServer } from "../../harness/server";
 import { createTestUser, deleteTestUser, startOwnServer, type TestUser } from "./helpers";
 
 // OWASP device cookies on a real server, through both ways of signing in: the login form's server action in

@@ -23,8 +23,8 @@ import {
   unicodeString,
   type Rng,
 } from "../support/fuzz";
-import { HttpClient } from "../support/http-client";
-import { E2E_SECRET } from "../support/server";
+import { HttpClient } from "../../harness/http-client";
+import { E2E_SECRET } from "../../harness/server";
 import { createTestUser, deleteTestUser, rowCounts, SESSION_COOKIE, signedInClient, type TestUser } from "./helpers";
 
 // ASVS 5.0 fuzzing (issue item 9): 10,000 generated inputs per run against the production server — sign-in

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import type { Db } from "../../lib/db";
 import { e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
-import { serverEnv, startServer, type RunningServer } from "../support/server";
+import { HttpClient } from "../../harness/http-client";
+import { serverEnv, startServer, type RunningServer } from "../../harness/server";
 import { createUser } from "../support/users";
 
 // Shared steps for the e2e files. The e2e database is shared by every file of one run, so tests work on

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
-import { serverEnv, startServer, type RunningServer } from "../support/server";
+import { HttpClient } from "../../harness/http-client";
+import { serverEnv, startServer, type RunningServer } from "../../harness/server";
 import { createUser } from "../support/users";
 
 // Two `next start` processes on one database, like two instances behind a load balancer: instance A is the

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { providerFromUrl } from "../../lib/database-url";
 import { launchBrowser } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
-import { serverEnv, startServer, type RunningServer } from "../support/server";
+import { HttpClient } from "../../harness/http-client";
+import { serverEnv, startServer, type RunningServer } from "../../harness/server";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 import { createUser } from "../support/users";
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
+import { HttpClient } from "../../harness/http-client";
 import { createTestUser, deleteTestUser, signedInClient, type TestUser } from "./helpers";
 
 // What the server-rendered pages offer, read from their HTML: sign-out everywhere (ASVS 7.4.4) and password

@@ -3,7 +3,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
+import { HttpClient } from "../../harness/http-client";
 import { createTestUser, deleteTestUser, uniqueEmail, type TestUser } from "./helpers";
 
 // Open-redirect attempts through every place the app honours a callbackUrl, in real Chromium (which strips

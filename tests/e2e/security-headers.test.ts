@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { STATIC_CONTENT_SECURITY_POLICY } from "../../lib/security-headers";
 import { launchBrowser } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
-import { freePort, serverEnv, startServer, type RunningServer } from "../support/server";
+import { HttpClient } from "../../harness/http-client";
+import { freePort, serverEnv, startServer, type RunningServer } from "../../harness/server";
 import { createTestUser, deleteTestUser, signedInClient, type TestUser } from "./helpers";
 
 // ASVS 3.4 security headers on every response, and the nonce-based CSP in a real Chromium: every page renders,

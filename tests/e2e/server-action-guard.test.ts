@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MALFORMED_FORM_MESSAGE } from "../../lib/action-input";
 import { SERVER_ACTION_BODY_LIMIT_BYTES } from "../../lib/server-action-guard";
 import { launchBrowser } from "../support/browser";
-import { projectRoot } from "../support/databases";
+import { projectRoot } from "../../harness/databases";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
+import { HttpClient } from "../../harness/http-client";
 import {
   createTestUser,
   deleteTestUser,

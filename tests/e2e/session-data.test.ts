@@ -5,7 +5,7 @@ import { revokeUserSessions } from "../../lib/auth/session-admin";
 import { hashSessionToken } from "../../lib/auth/session-token";
 import { launchBrowser } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
+import { HttpClient } from "../../harness/http-client";
 import { createTestUser, deleteTestUser, sessionRowsOf, signedInClient, type TestUser } from "./helpers";
 
 // Server-side session data (the /cart and /onboarding demos) and the client session provider, in a real browser:

@@ -2,7 +2,7 @@ import { decode } from "next-auth/jwt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { hashSessionToken } from "../../lib/auth/session-token";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { E2E_SECRET } from "../support/server";
+import { E2E_SECRET } from "../../harness/server";
 import {
   clearsSessionCookie,
   createTestUser,

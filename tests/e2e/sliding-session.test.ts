@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import type { RunningServer } from "../support/server";
+import type { RunningServer } from "../../harness/server";
 import { createTestUser, deleteTestUser, startOwnServer, type TestUser } from "./helpers";
 
 // Sliding idle timeout in a real browser, with small ages on a server of this file's own: a session used only

@@ -3,9 +3,9 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { prismaPathsFor, providerFromUrl } from "../../lib/database-url";
 import { migrationFolders } from "../../lib/migration-status";
-import { createEmptyDatabase, createTemplate, projectRoot, tmpDir, type TestDatabase } from "../support/databases";
+import { createEmptyDatabase, createTemplate, projectRoot, tmpDir, type TestDatabase } from "../../harness/databases";
 import { e2eTarget } from "../support/e2e-env";
-import { freePort, serverEnv, startServer } from "../support/server";
+import { freePort, serverEnv, startServer } from "../../harness/server";
 
 // `next start` checks the database schema before serving (instrumentation.ts → lib/startup-check.ts): a database
 // the code does not match stops the server with the command to run; a database that is down does not.

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { throttleKeys } from "../../lib/auth/throttle";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
-import { HttpClient } from "../support/http-client";
-import { startServer, type RunningServer } from "../support/server";
+import { HttpClient } from "../../harness/http-client";
+import { startServer, type RunningServer } from "../../harness/server";
 import { createTestUser, deleteTestUser, ownServerEnv, type TestUser } from "./helpers";
 
 // Guessing attacks on two `next start` instances that share the run's database, through Auth.js's real

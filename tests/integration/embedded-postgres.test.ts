@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { projectRoot, testProvider } from "../support/databases";
-import { findOrStartPostgres, postgresProblem } from "../support/test-postgres";
+import { projectRoot, testProvider } from "../../harness/databases";
+import { findOrStartPostgres, postgresProblem } from "../../harness/postgres";
 
 // The PostgreSQL that `npm test` starts where none answers: a real server, gone with its data when the run ends,
 // also when the run dies without stopping it. Once per `npm test` (with the PostgreSQL integration step).
@@ -43,7 +43,7 @@ describe.runIf(testProvider() === "postgresql")("embedded PostgreSQL for the tes
   });
 
   it("stops and is removed when the process that started it is killed outright", async () => {
-    const starter = `require("./tests/support/embedded-postgres.ts").startEmbeddedPostgres({ skipFlushes: true })
+    const starter = `require("./harness/embedded-postgres.ts").startEmbeddedPostgres({ skipFlushes: true })
       .then((pg) => { console.log(JSON.stringify({ url: pg.url, dataDir: pg.dataDir })); setInterval(() => {}, 1000); });`;
     const child = spawn(process.execPath, ["--import", "tsx", "-e", starter], {
       cwd: projectRoot,

@@ -3,7 +3,7 @@ import { prismaPathsFor } from "../../lib/database-url";
 import { createDb } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
 import { describeMigrationStatus, migrationFolders, migrationStatus } from "../../lib/migration-status";
-import { createEmptyDatabase, projectRoot, testProvider } from "../support/databases";
+import { createEmptyDatabase, projectRoot, testProvider } from "../../harness/databases";
 import { createTestContext, type TestContext } from "../support/test-env";
 import { join } from "node:path";
 

@@ -8,7 +8,7 @@ import { parseEnv } from "../../lib/env";
 import { bcryptCost, verifyPassword } from "../../lib/password";
 import { seedRolesAndPermissions } from "../../lib/seed";
 import { collect, killProcessGroup, runScript, scriptCommand, startScript, waitForOutput } from "../support/cli";
-import { cloneTemplate, projectRoot, type TestDatabase } from "../support/databases";
+import { cloneTemplate, projectRoot, type TestDatabase } from "../../harness/databases";
 import { TEST_SECRET } from "../support/test-env";
 import { createUser } from "../support/users";
 

@@ -7,7 +7,7 @@ import { prismaPathsFor } from "../../lib/database-url";
 import { createDb, type Db } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
 import { migrationFolders } from "../../lib/migration-status";
-import { createEmptyDatabase, projectRoot, testProvider, type TestDatabase } from "../support/databases";
+import { createEmptyDatabase, projectRoot, testProvider, type TestDatabase } from "../../harness/databases";
 import { TEST_SECRET } from "../support/test-env";
 
 // The upgrade from two session tables (Session, JwtSession) to one: a database with signed-in browsers of both

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { projectRoot } from "./databases";
+import { projectRoot } from "../../harness/databases";
 
 // Runs the project's CLI scripts exactly as `npm run …` does (node + tsx), in a child process whose stdin is a
 // pipe, so the scripts see no terminal. Pass DATABASE_URL explicitly: variables set here win over .env.

@@ -1,6 +1,6 @@
 import type { TestProject } from "vitest/node";
-import { createTemplate, testProvider } from "./databases";
-import { findOrStartPostgres } from "./test-postgres";
+import { createTemplate, testProvider } from "../../harness/databases";
+import { findOrStartPostgres } from "../../harness/postgres";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -16,9 +16,9 @@ import { createDb } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
 import { seed } from "../../lib/seed";
 import { findChromium } from "./chromium-path";
-import { cloneTemplate, createTemplate, projectRoot } from "./databases";
-import { serverEnv, startServer } from "./server";
-import { findOrStartPostgres, type TestPostgres } from "./test-postgres";
+import { cloneTemplate, createTemplate, projectRoot } from "../../harness/databases";
+import { serverEnv, startServer } from "../../harness/server";
+import { findOrStartPostgres, type TestPostgres } from "../../harness/postgres";
 
 const args = process.argv.slice(2);
 const only = args

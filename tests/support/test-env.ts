@@ -2,7 +2,7 @@ import { inject } from "vitest";
 import { createDb, type Db } from "../../lib/db";
 import { parseEnv, type Env } from "../../lib/env";
 import { seedRolesAndPermissions } from "../../lib/seed";
-import { cloneTemplate } from "./databases";
+import { cloneTemplate } from "../../harness/databases";
 
 export const TEST_SECRET = "test-secret-that-is-long-enough-for-auth-js-0123456789";
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { assertGeneratedClients, generatedClientProblems } from "../../lib/generated-clients";
-import { projectRoot } from "../support/databases";
+import { projectRoot } from "../../harness/databases";
 
 // next.config.ts runs this before `next build` / `next dev`; a project laid out in a temp folder stands in for a
 // checkout where `npm run db:generate` was skipped or is out of date.

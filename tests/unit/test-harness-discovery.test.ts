@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { findChromium } from "../support/chromium-path";
-import { freePort } from "../support/server";
-import { findOrStartPostgres, postgresProblem } from "../support/test-postgres";
+import { freePort } from "../../harness/server";
+import { findOrStartPostgres, postgresProblem } from "../../harness/postgres";
 
 // How `npm test` picks its browser and PostgreSQL server, on real files and real sockets.
 

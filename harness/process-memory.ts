@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
-// Memory of a server process this test run started, read from Linux's /proc.
+// Memory of a server process a test or benchmark started, read from Linux's /proc.
 
 /** The process's resident set size (VmRSS), in bytes. */
 export function residentBytes(pid: number): number {
@@ -56,4 +56,26 @@ export function servingProcess(pid: number, port: number): number {
     }
   }
   throw new Error(`no process under ${pid} listens on port ${port}`);
+}
+
+/** Every process forked by `pid`, recursively (gone ones are skipped). */
+export function descendantsOf(pid: number): number[] {
+  try {
+    return processTree(pid).slice(1);
+  } catch {
+    return [];
+  }
+}
+
+/** Resident memory in MiB of `pid` plus its descendants. */
+export function residentMiB(pid: number): number {
+  let bytes = 0;
+  for (const p of [pid, ...descendantsOf(pid)]) {
+    try {
+      bytes += residentBytes(p);
+    } catch {
+      // exited while we looked
+    }
+  }
+  return bytes / (1024 * 1024);
 }

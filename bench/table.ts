@@ -1,4 +1,4 @@
-import { formatTable } from "../table";
+import { formatTable } from "../scripts/lib/table";
 
 // One table, rendered as aligned text for the terminal and as Markdown for docs/benchmarks.md.
 export type Table = { title: string; headers: string[]; rows: string[][]; notes?: string[] };

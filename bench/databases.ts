@@ -1,8 +1,8 @@
-import { createDb, type Db } from "../../../lib/db";
-import type { DatabaseProvider } from "../../../lib/database-url";
-import { parseEnv } from "../../../lib/env";
-import { DEMO_USERS, seed } from "../../../lib/seed";
-import { cloneTemplate, createTemplate, type Template } from "../../../tests/support/databases";
+import { createDb, type Db } from "../lib/db";
+import type { DatabaseProvider } from "../lib/database-url";
+import { parseEnv } from "../lib/env";
+import { DEMO_USERS, seed } from "../lib/seed";
+import { cloneTemplate, createTemplate, type Template } from "../harness/databases";
 
 // Throwaway databases for the benchmark: one migrated template per provider (`prisma migrate deploy`, via the
 // test harness), cloned and seeded for each measurement, dropped at the end even when a phase fails.

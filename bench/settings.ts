@@ -1,6 +1,6 @@
-import { parseEnv } from "../../../lib/env";
-import { PURGE_DEFAULTS } from "../../../lib/auth/session-admin";
-import { E2E_SECRET } from "../../../tests/support/server";
+import { parseEnv } from "../lib/env";
+import { PURGE_DEFAULTS } from "../lib/auth/session-admin";
+import { E2E_SECRET } from "../harness/server";
 
 // What one benchmark run measures and for how long. `--quick` shortens every phase; the app settings follow
 // the production defaults unless AUTH_BCRYPT_COST, AUTH_HASH_WORKERS or AUTH_JWT_RECHECK_SECONDS are set.

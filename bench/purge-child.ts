@@ -1,9 +1,9 @@
-import { createDb } from "../../../lib/db";
-import { parseEnv } from "../../../lib/env";
-import { purgeExpiredSessions } from "../../../lib/auth/session-admin";
+import { createDb } from "../lib/db";
+import { parseEnv } from "../lib/env";
+import { purgeExpiredSessions } from "../lib/auth/session-admin";
 
 // Runs the operator's purge (lib/auth/session-admin.ts) in its own process, as a cron job would next to the app,
-// and prints one JSON line with its timing. Started by scripts/lib/bench/purge.ts.
+// and prints one JSON line with its timing. Started by bench/purge.ts.
 
 async function main() {
   const db = createDb(parseEnv({ DATABASE_URL: process.env.DATABASE_URL }));

@@ -3,18 +3,18 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import pg from "pg";
-import type { DatabaseProvider } from "../../lib/database-url";
-import { MACHINE_POSTGRES_URL } from "./test-postgres";
+import type { DatabaseProvider } from "../lib/database-url";
+import { MACHINE_POSTGRES_URL } from "./postgres";
 
 // Throwaway databases for tests: a template is migrated once per run with the real `prisma migrate deploy`,
 // then every test file / e2e run gets its own copy (file copy for SQLite, CREATE DATABASE … TEMPLATE for PostgreSQL).
 
-export const projectRoot = join(import.meta.dirname, "..", "..");
+export const projectRoot = join(import.meta.dirname, "..");
 export const tmpDir = join(projectRoot, ".tmp");
 
 /**
  * Admin connection used to create and drop PostgreSQL test databases. Read on each use: the test runner and the
- * integration setup set TEST_POSTGRES_URL once they have found or started a server (tests/support/test-postgres.ts).
+ * integration setup set TEST_POSTGRES_URL once they have found or started a server (harness/postgres.ts).
  */
 export function postgresAdminUrl(): string {
   return process.env.TEST_POSTGRES_URL ?? MACHINE_POSTGRES_URL;

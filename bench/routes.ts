@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { DatabaseProvider } from "../../../lib/database-url";
-import { HttpClient } from "../../../tests/support/http-client";
-import { serverEnv, startServer, type RunningServer } from "../../../tests/support/server";
+import type { DatabaseProvider } from "../lib/database-url";
+import { HttpClient } from "../harness/http-client";
+import { serverEnv, startServer, type RunningServer } from "../harness/server";
 import { BENCH_USER, type BenchDatabase } from "./databases";
 import { load, loadInTurns, loadProblem, type LoadOptions, type LoadSummary } from "./load";
 import { log } from "./log";
 import { cpuMeter } from "./process-cpu";
-import { residentMiB } from "./process-memory";
+import { residentMiB } from "../harness/process-memory";
 import {
   appEnv,
   BASELINE_ROUTE,

@@ -1,8 +1,8 @@
-import { createSessionStrategy, type SessionStrategy } from "../../../lib/auth/strategy";
-import { createDb, type Db } from "../../../lib/db";
-import type { DatabaseProvider } from "../../../lib/database-url";
-import { parseEnv, type Env } from "../../../lib/env";
-import { E2E_SECRET } from "../../../tests/support/server";
+import { createSessionStrategy, type SessionStrategy } from "../lib/auth/strategy";
+import { createDb, type Db } from "../lib/db";
+import type { DatabaseProvider } from "../lib/database-url";
+import { parseEnv, type Env } from "../lib/env";
+import { E2E_SECRET } from "../harness/server";
 import type { BenchDatabase, BenchDatabases } from "./databases";
 import { benchToken, insertSessions } from "./session-rows";
 import { load, loadInTurns, loadProblem, type LoadSummary } from "./load";

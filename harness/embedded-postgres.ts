@@ -1,10 +1,9 @@
 import { fork } from "node:child_process";
 import { join } from "node:path";
 import type { EmbeddedPostgresMessage } from "./embedded-postgres-process";
+import { projectRoot } from "./databases";
 
 export type EmbeddedPostgres = { url: string; version: string; dataDir: string; stop: () => Promise<void> };
-
-const projectRoot = join(import.meta.dirname, "..", "..");
 
 /**
  * Starts a real PostgreSQL from the embedded-postgres package on a free loopback port with a throwaway data

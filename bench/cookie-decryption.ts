@@ -1,6 +1,6 @@
 import { encode } from "next-auth/jwt";
-import { jwtDecrypterFor } from "../../../lib/auth/strategy/jwt-decrypter";
-import { E2E_SECRET } from "../../../tests/support/server";
+import { jwtDecrypterFor } from "../lib/auth/strategy/jwt-decrypter";
+import { E2E_SECRET } from "../harness/server";
 import { summarize, type LatencySummary } from "./stats";
 
 // What the JWT session check pays to decrypt a cookie, in-process. "steady": every request carries the cookie

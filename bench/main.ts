@@ -11,19 +11,19 @@ import { loadavg } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import type { DatabaseProvider } from "../lib/database-url";
-import { projectRoot } from "../tests/support/databases";
-import type { RunningServer } from "../tests/support/server";
-import { findOrStartPostgres, type TestPostgres } from "../tests/support/test-postgres";
-import { ratioChartSvg } from "./lib/bench/chart";
-import { benchCookieDecryption } from "./lib/bench/cookie-decryption";
-import { BenchDatabases } from "./lib/bench/databases";
-import { elapsedSeconds, log } from "./lib/bench/log";
-import { machineInfo, sourceVersion } from "./lib/bench/machine";
-import { benchPurge } from "./lib/bench/purge";
-import { benchmarksMarkdown, printResults } from "./lib/bench/report";
-import type { BenchResults } from "./lib/bench/results";
-import { benchRoutes, startBenchServer, stopAllServers } from "./lib/bench/routes";
-import { benchScale } from "./lib/bench/scale";
+import { projectRoot } from "../harness/databases";
+import type { RunningServer } from "../harness/server";
+import { findOrStartPostgres, type TestPostgres } from "../harness/postgres";
+import { ratioChartSvg } from "./chart";
+import { benchCookieDecryption } from "./cookie-decryption";
+import { BenchDatabases } from "./databases";
+import { elapsedSeconds, log } from "./log";
+import { machineInfo, sourceVersion } from "./machine";
+import { benchPurge } from "./purge";
+import { benchmarksMarkdown, printResults } from "./report";
+import type { BenchResults } from "./results";
+import { benchRoutes, startBenchServer, stopAllServers } from "./routes";
+import { benchScale } from "./scale";
 import {
   BENCH_DIST_DIR,
   benchSettings,
@@ -32,8 +32,8 @@ import {
   TARGETS,
   type BenchSettings,
   type Strategy,
-} from "./lib/bench/settings";
-import { eventLoopDuringHashing, signInThroughput } from "./lib/bench/sign-in";
+} from "./settings";
+import { eventLoopDuringHashing, signInThroughput } from "./sign-in";
 
 const PHASES = ["routes", "signin", "scale", "purge", "cookies"] as const;
 type Phase = (typeof PHASES)[number];
@@ -187,7 +187,7 @@ async function main() {
   const purgesPostgres =
     phases.has("purge") && (!process.env.BENCH_PURGE_ONLY || process.env.BENCH_PURGE_ONLY === "postgresql");
   if (phases.has("routes") || phases.has("scale") || purgesPostgres) {
-    // The same server search as `npm test`; the bench databases are created on it (tests/support/databases.ts).
+    // The same server search as `npm test`; the bench databases are created on it (harness/databases.ts).
     postgres = await findOrStartPostgres({ forBenchmark: true });
     log(`PostgreSQL: ${postgres.summary}`);
     process.env.TEST_POSTGRES_URL = postgres.url;

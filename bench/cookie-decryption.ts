@@ -2,6 +2,7 @@ import { encode } from "next-auth/jwt";
 import { jwtDecrypterFor } from "../lib/auth/strategy/jwt-decrypter";
 import { E2E_SECRET } from "../harness/server";
 import { summarize, type LatencySummary } from "./stats";
+import { PLAIN_SESSION_COOKIE } from "../lib/auth/session-cookie";
 
 // What the JWT session check pays to decrypt a cookie, in-process. "steady": every request carries the cookie
 // the instance has already seen (a signed-in browser between re-issues), so the memo answers. "distinct": every
@@ -16,7 +17,7 @@ export type CookieDecryptionResult = {
   tampered?: LatencySummary;
 };
 
-const COOKIE_NAME = "authjs.session-token";
+const COOKIE_NAME = PLAIN_SESSION_COOKIE;
 const WARMUP_COOKIES = 200;
 
 async function validCookies(count: number, offset: number): Promise<string[]> {

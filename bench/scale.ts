@@ -10,6 +10,7 @@ import { log } from "./log";
 import { signedInCookie, startBenchServer } from "./routes";
 import type { BenchSettings } from "./settings";
 import { summarize, type LatencySummary } from "./stats";
+import { PLAIN_SESSION_COOKIE } from "../lib/auth/session-cookie";
 
 // Does the database-mode session lookup stay flat as the Session table grows? The app's own lookup
 // (the database strategy's verify(): token hash → indexed row + the user's claims) is timed in this process for random
@@ -34,7 +35,7 @@ type Side = { rows: number; db: Db; env: Env; strategy: SessionStrategy; samples
 async function lookupOnce(side: Side, record: boolean): Promise<void> {
   const token = benchToken(Math.floor(Math.random() * side.rows));
   const started = performance.now();
-  const session = await side.strategy.verify({ name: "authjs.session-token", value: token }, { slide: false });
+  const session = await side.strategy.verify({ name: PLAIN_SESSION_COOKIE, value: token }, { slide: false });
   const elapsed = performance.now() - started;
   if (!session) throw new Error(`Session lookup found nothing for a token that was inserted (${side.rows} rows)`);
   if (record) side.samples.push(elapsed);

@@ -1,14 +1,16 @@
+import { CookieJar } from "./cookie-jar";
+
 // A fetch wrapper with a cookie jar, for driving the running server over HTTP like a browser would.
 export class HttpClient {
-  readonly cookies = new Map<string, string>();
+  readonly cookies = new CookieJar();
   constructor(readonly baseUrl: string) {}
 
   cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    return this.cookies.header();
   }
 
   get sessionCookie(): string | undefined {
-    return this.cookies.get("authjs.session-token");
+    return this.cookies.session;
   }
 
   async fetch(path: string, init: RequestInit & { form?: Record<string, string> } = {}): Promise<Response> {
@@ -20,15 +22,7 @@ export class HttpClient {
       body = new URLSearchParams(init.form).toString();
     }
     const response = await fetch(`${this.baseUrl}${path}`, { ...init, body, headers, redirect: "manual" });
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(";");
-      const index = pair.indexOf("=");
-      const name = pair.slice(0, index).trim();
-      const value = pair.slice(index + 1);
-      const expired = attributes.some((a) => /max-age=0/i.test(a) || /expires=thu, 01 jan 1970/i.test(a));
-      if (!value || expired) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
+    this.cookies.store(response);
     return response;
   }
 

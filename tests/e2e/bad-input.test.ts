@@ -2,6 +2,7 @@ import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateSessionToken } from "../../lib/auth/session-token";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
+import { setCookies } from "../../harness/cookie-jar";
 import { HttpClient } from "../../harness/http-client";
 import { E2E_SECRET } from "../../harness/server";
 import {
@@ -70,9 +71,8 @@ describe(`sign-in with bad credentials (${strategy})`, () => {
       expect(redirectTarget(response)).toBe("/login?error=CredentialsSignin&code=credentials");
     }
     const cookieNames = (r: Response) =>
-      r.headers
-        .getSetCookie()
-        .map((line) => line.split("=")[0])
+      setCookies(r)
+        .map((cookie) => cookie.name)
         .sort();
     expect(cookieNames(wrongResponse)).toEqual(cookieNames(unknownResponse));
     // The account still works with its real password.

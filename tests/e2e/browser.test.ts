@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { launchBrowser } from "../support/browser";
 import { projectRoot } from "../../harness/databases";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
-import { createTestUser, deleteTestUser, signedInClient, uniqueEmail, type TestUser } from "./helpers";
+import { createTestUser, deleteTestUser, SESSION_COOKIE, signedInClient, uniqueEmail, type TestUser } from "./helpers";
 
 // The real UI in Chromium: forms, server actions, redirects and the header's signed-in state.
 // One browser per file; each test starts without cookies in a new tab.
@@ -132,7 +132,7 @@ describe(`login (${strategy})`, () => {
     await page.getByText("Invalid email or password").waitFor();
     expect(pathOf(page)).toBe("/login");
     expect(await page.inputValue('input[name="email"]')).toBe(user.email); // kept for the next try
-    expect((await browser.context.cookies()).some((c) => c.name === "authjs.session-token")).toBe(false);
+    expect((await browser.context.cookies()).some((c) => c.name === SESSION_COOKIE)).toBe(false);
   });
 
   it("the submit button is busy while the sign-in is in flight", async () => {

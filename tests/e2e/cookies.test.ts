@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HOST_SESSION_COOKIE } from "../../lib/auth/session-cookie";
 import { PERMISSIONS } from "../../lib/permissions";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
+import { setCookies } from "../../harness/cookie-jar";
 import { HttpClient } from "../../harness/http-client";
 import { E2E_SECRET, freePort, serverEnv, startServer, type RunningServer } from "../../harness/server";
 import { createUser } from "../support/users";
@@ -35,22 +36,6 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
-type ParsedCookie = { name: string; value: string; attributes: Map<string, string> };
-
-function parseSetCookie(line: string): ParsedCookie {
-  const [pair, ...rest] = line.split(";");
-  const index = pair.indexOf("=");
-  const attributes = new Map<string, string>();
-  for (const attribute of rest) {
-    const [key, ...value] = attribute.trim().split("=");
-    attributes.set(key.toLowerCase(), value.join("="));
-  }
-  return { name: pair.slice(0, index).trim(), value: pair.slice(index + 1), attributes };
-}
-
-/** Every cookie a response sets, parsed. */
-const setCookies = (response: Response) => response.headers.getSetCookie().map(parseSetCookie);
-
 /** Signs in through the real form post, keeping every Set-Cookie line the app sent on the way. */
 async function signInCollectingCookies(client: HttpClient, email: string, password: string) {
   const csrf = await client.fetch("/api/auth/csrf");
@@ -70,15 +55,15 @@ describe(`session cookie attributes over http (${strategy})`, () => {
     const session = setCookies(signIn).find((c) => c.name === SESSION_COOKIE);
 
     expect(session?.value).toBeTruthy();
-    expect(session!.attributes.get("path")).toBe("/");
-    expect(session!.attributes.has("domain")).toBe(false);
+    expect(session!.path).toBe("/");
+    expect(session!.domain).toBeUndefined();
     for (const cookie of all) {
-      expect(cookie.attributes.has("httponly"), cookie.name).toBe(true);
-      expect(cookie.attributes.get("samesite")?.toLowerCase(), cookie.name).toBe("lax");
+      expect(cookie.httpOnly, cookie.name).toBe(true);
+      expect(cookie.sameSite?.toLowerCase(), cookie.name).toBe("lax");
     }
     // Plain http (local development and these tests): no Secure attribute and no prefix, or the browser would
     // drop the cookie. With an https AUTH_URL it is __Host- and Secure (next describe block).
-    expect(session!.attributes.has("secure")).toBe(false);
+    expect(session!.secure).toBeFalsy();
   });
 
   it("ASVS 3.3.4 the session token reaches the client only in Set-Cookie, never in a response body", async () => {
@@ -139,15 +124,15 @@ describe(`https deployment: AUTH_URL=https://… (${strategy})`, () => {
     const session = setCookies(signIn).find((c) => c.name === HOST_SESSION_COOKIE);
 
     expect(session?.value).toBeTruthy();
-    expect(session!.attributes.has("secure")).toBe(true);
-    expect(session!.attributes.has("httponly")).toBe(true);
-    expect(session!.attributes.get("samesite")?.toLowerCase()).toBe("lax");
-    expect(session!.attributes.get("path")).toBe("/");
-    expect(session!.attributes.has("domain")).toBe(false);
+    expect(session!.secure).toBe(true);
+    expect(session!.httpOnly).toBe(true);
+    expect(session!.sameSite?.toLowerCase()).toBe("lax");
+    expect(session!.path).toBe("/");
+    expect(session!.domain).toBeUndefined();
     expect(setCookies(signIn).some((c) => c.name === SESSION_COOKIE)).toBe(false);
     // Every other Auth.js cookie is Secure and prefixed too (CSRF token: __Host-, callback URL: __Secure-).
     for (const cookie of all) {
-      expect(cookie.attributes.has("secure"), cookie.name).toBe(true);
+      expect(cookie.secure, cookie.name).toBe(true);
       expect(cookie.name, cookie.name).toMatch(/^__(Host|Secure)-/);
     }
     expect((await client.json("/api/me")).status).toBe(200); // the __Host- cookie is the one that is read

@@ -1,15 +1,17 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
-import type { Db } from "../../lib/db";
-import { e2eTarget } from "../support/e2e-env";
+import { isCleared, setCookies } from "../../harness/cookie-jar";
 import { HttpClient } from "../../harness/http-client";
 import { serverEnv, startServer, type RunningServer } from "../../harness/server";
+import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
+import type { Db } from "../../lib/db";
+import { e2eTarget } from "../support/e2e-env";
 import { createUser } from "../support/users";
 
 // Shared steps for the e2e files. The e2e database is shared by every file of one run, so tests work on
 // throwaway users with unique emails and put back anything they change on the demo users.
 
-export const SESSION_COOKIE = "authjs.session-token";
+export const SESSION_COOKIE = PLAIN_SESSION_COOKIE;
 export const UUID_SHAPE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const BCRYPT_HASH = /\$2[aby]\$/;
 
@@ -52,19 +54,12 @@ export async function signedInClient(email: string, password: string): Promise<H
 
 /** True when the response tells the browser to delete the session cookie. */
 export function clearsSessionCookie(response: Response): boolean {
-  return response.headers
-    .getSetCookie()
-    .some(
-      (line) =>
-        line.startsWith(`${SESSION_COOKIE}=`) && (/max-age=0/i.test(line) || /expires=thu, 01 jan 1970/i.test(line)),
-    );
+  return setCookies(response).some((cookie) => cookie.name === SESSION_COOKIE && isCleared(cookie));
 }
 
 /** True when the response hands out a session cookie with a value. */
 export function setsSessionCookie(response: Response): boolean {
-  return response.headers
-    .getSetCookie()
-    .some((line) => line.startsWith(`${SESSION_COOKIE}=`) && !line.startsWith(`${SESSION_COOKIE}=;`));
+  return setCookies(response).some((cookie) => cookie.name === SESSION_COOKIE && !isCleared(cookie));
 }
 
 /** Row counts that bad input must leave unchanged. */

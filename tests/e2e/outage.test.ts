@@ -7,6 +7,7 @@ import { HttpClient } from "../../harness/http-client";
 import { serverEnv, startServer, type RunningServer } from "../../harness/server";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 import { createUser } from "../support/users";
+import { SESSION_COOKIE } from "./helpers";
 
 // A database outage without stopping the PostgreSQL server other tests share: this file starts its own
 // `next start` whose DATABASE_URL goes through a TCP proxy to the e2e database, then cuts and restores the proxy.
@@ -94,7 +95,7 @@ describe.skipIf(!isPostgres)(
       await leaver.signOut();
       if (strategy === "jwt") await waitPastJwtRecheck(); // until then a signed-out JWT still passes (stateless)
       const replay = new HttpClient(server.url);
-      replay.cookies.set("authjs.session-token", signedOutCookie);
+      replay.cookies.set(SESSION_COOKIE, signedOutCookie);
       expect((await replay.json("/api/me")).status).toBe(401);
 
       const before = await rowCounts();
@@ -134,7 +135,7 @@ describe.skipIf(!isPostgres)(
         expect(dashboardHtml).not.toMatch(LEAK);
         expect(kept.sessionCookie).toBe(keptCookie); // the cookie was not cleared
 
-        await browser.context.addCookies([{ name: "authjs.session-token", value: keptCookie!, url: server.url }]);
+        await browser.context.addCookies([{ name: SESSION_COOKIE, value: keptCookie!, url: server.url }]);
         const protectedPage = await browser.context.newPage();
         await protectedPage.goto(`${server.url}/dashboard`);
         await protectedPage.getByText("Service unavailable").waitFor();

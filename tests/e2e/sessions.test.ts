@@ -86,7 +86,7 @@ describe.runIf(strategy === "database")("database sessions", () => {
     expect(client.sessionCookie).toBeUndefined();
     expect(await db.session.findUnique({ where: { sessionToken: hashSessionToken(cookie) } })).toBeNull();
 
-    client.cookies.set("authjs.session-token", cookie); // replaying the cookie after sign-out
+    client.cookies.set(SESSION_COOKIE, cookie); // replaying the cookie after sign-out
     expect((await client.json("/api/me")).status).toBe(401);
   });
 

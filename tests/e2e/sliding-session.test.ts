@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
 import type { RunningServer } from "../../harness/server";
-import { createTestUser, deleteTestUser, startOwnServer, type TestUser } from "./helpers";
+import { createTestUser, deleteTestUser, SESSION_COOKIE, startOwnServer, type TestUser } from "./helpers";
 
 // Sliding idle timeout in a real browser, with small ages on a server of this file's own: a session used only
 // through pages must outlive AUTH_SESSION_MAX_AGE while it is used (the browser would otherwise drop the cookie
@@ -47,7 +47,7 @@ async function signedInBrowser() {
     return new URL(page.url()).pathname;
   };
   const cookieExpiry = async () =>
-    (await browser.context.cookies()).find((c) => c.name === "authjs.session-token")?.expires ?? null;
+    (await browser.context.cookies()).find((c) => c.name === SESSION_COOKIE)?.expires ?? null;
   /** GET /api/me from the open page (fetch, the browser's cookies, no navigation): its status. */
   const callApi = () => page.evaluate(async () => (await fetch("/api/me")).status);
   return { browser, visit, callApi, cookieExpiry, elapsed: () => (Date.now() - startedAt) / 1000 };

@@ -4,10 +4,11 @@ import { hashSessionToken } from "../../lib/auth/session-token";
 import { AuthClient } from "../support/auth-client";
 import { createTestContext, TEST_SECRET, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";
+import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
+import { passTime } from "../support/clock";
 
 // ASVS 5.0 V7 session management, in both strategies, against the real Auth.js handler and a real database.
-const SALT = "authjs.session-token";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const SALT = PLAIN_SESSION_COOKIE; // the cookie name is the key-derivation salt
 
 describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (strategy) => {
   let ctx: TestContext;
@@ -64,7 +65,7 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
     } else {
       // The JWT's own exp is enforced by decryption; the record's expiry is enforced at the recheck.
       await ctx.db.session.updateMany({ where: { userId }, data: { expires: past } });
-      await sleep(1100);
+      passTime(1100);
       expect(await client.session()).toBeNull();
       expect(await ctx.db.session.count({ where: { userId } })).toBe(0);
       const expired = await encode({
@@ -105,7 +106,7 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
     if (strategy === "jwt") {
       // Stateless until the window passes: this is the documented bound, AUTH_JWT_RECHECK_SECONDS (1 s here).
       expect(await client.session()).not.toBeNull();
-      await sleep(1100);
+      passTime(1100);
     }
     expect(await client.session()).toBeNull();
   });
@@ -116,7 +117,7 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
     try {
       if (strategy === "jwt") {
         expect(await client.session()).toMatchObject({ user: { role: "user" } });
-        await sleep(1100);
+        passTime(1100);
       }
       expect(await client.session()).toMatchObject({
         user: { role: "admin", permissions: expect.arrayContaining(["users:read"]) },
@@ -130,7 +131,7 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
     const client = await signedIn();
     await ctx.db.user.update({ where: { id: userId }, data: { active: false } });
     try {
-      if (strategy === "jwt") await sleep(1100);
+      if (strategy === "jwt") passTime(1100);
       expect(await client.session()).toBeNull();
       const again = new AuthClient(ctx.env, ctx.db);
       const response = await again.signIn("life@example.com", password);

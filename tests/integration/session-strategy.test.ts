@@ -5,10 +5,11 @@ import { clearJwtCheckCache } from "../../lib/auth/strategy/jwt";
 import { AuthClient } from "../support/auth-client";
 import { createTestContext, TEST_SECRET, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";
+import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
+import { passTime } from "../support/clock";
 
 // The DAL's fast path must accept and reject exactly the cookies Auth.js's own session endpoint does.
-const NAME = "authjs.session-token";
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const NAME = PLAIN_SESSION_COOKIE;
 
 describe.each(["database", "jwt"] as const)("fast session check agrees with Auth.js, %s strategy", (strategy) => {
   let ctx: TestContext;
@@ -93,14 +94,14 @@ describe.each(["database", "jwt"] as const)("fast session check agrees with Auth
 
       const revoked = await freshCookie();
       await ctx.db.session.deleteMany({ where: { userId } });
-      await sleep(1100); // past the recheck window: both must now ask the database
+      passTime(1100); // past the recheck window: both must now ask the database
       expect(await bothSay(revoked)).toBe("rejected");
     }
     const disabledCookie = await freshCookie();
     await ctx.db.user.update({ where: { id: userId }, data: { active: false } });
     try {
       clearJwtCheckCache();
-      if (strategy === "jwt") await sleep(1100);
+      if (strategy === "jwt") passTime(1100);
       expect(await bothSay(disabledCookie)).toBe("rejected");
     } finally {
       await ctx.db.user.update({ where: { id: userId }, data: { active: true } });
@@ -111,7 +112,7 @@ describe.each(["database", "jwt"] as const)("fast session check agrees with Auth
     const cookie = await freshCookie();
     await ctx.db.user.update({ where: { id: userId }, data: { roleName: "user" } });
     try {
-      if (strategy === "jwt") await sleep(1100);
+      if (strategy === "jwt") passTime(1100);
       const verify = createSessionStrategy(ctx.env, ctx.db).verify;
       expect((await verify({ name: NAME, value: cookie }))?.session.user.role).toBe("user");
       expect(await bothSay(cookie)).toBe("accepted");
@@ -172,14 +173,14 @@ describe("one JWT verifier seeing the same cookie again (decrypted-cookie memo)"
     const verify = createSessionStrategy(ctx.env, ctx.db).verify;
     expect(await verify({ name: NAME, value: cookie })).not.toBeNull();
     await ctx.db.session.deleteMany({ where: { userId } });
-    await sleep(1100);
+    passTime(1100);
     expect(await verify({ name: NAME, value: cookie })).toBeNull();
 
     const other = await freshCookie();
     expect(await verify({ name: NAME, value: other })).not.toBeNull();
     await ctx.db.user.update({ where: { id: userId }, data: { active: false } });
     try {
-      await sleep(1100);
+      passTime(1100);
       expect(await verify({ name: NAME, value: other })).toBeNull();
     } finally {
       await ctx.db.user.update({ where: { id: userId }, data: { active: true } });

@@ -2,12 +2,13 @@ import { Auth } from "@auth/core";
 import { buildAuthConfig } from "../../lib/auth/config";
 import type { Db } from "../../lib/db";
 import type { Env } from "../../lib/env";
+import { CookieJar } from "../../harness/cookie-jar";
 
 const BASE = "http://localhost:3000";
 
 /** Drives the real Auth.js request handler (the same config the app uses) with a cookie jar, without a server. */
 export class AuthClient {
-  readonly cookies = new Map<string, string>();
+  readonly cookies = new CookieJar();
   private readonly config;
 
   constructor(env: Env, db: Db) {
@@ -15,11 +16,11 @@ export class AuthClient {
   }
 
   cookieHeader(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    return this.cookies.header();
   }
 
   sessionCookie(): string | undefined {
-    return this.cookies.get("authjs.session-token");
+    return this.cookies.session;
   }
 
   async request(
@@ -37,14 +38,7 @@ export class AuthClient {
       new Request(`${BASE}${path}`, { method: init.method ?? (body ? "POST" : "GET"), headers, body }),
       this.config,
     );
-    for (const line of response.headers.getSetCookie()) {
-      const [pair, ...attributes] = line.split(";");
-      const [name, ...rest] = pair.split("=");
-      const value = rest.join("=");
-      const expired = attributes.some((a) => /max-age=0/i.test(a) || /expires=thu, 01 jan 1970/i.test(a));
-      if (!value || expired) this.cookies.delete(name.trim());
-      else this.cookies.set(name.trim(), value);
-    }
+    this.cookies.store(response);
     return response;
   }
 

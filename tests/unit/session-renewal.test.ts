@@ -2,9 +2,10 @@ import { decode, encode } from "next-auth/jwt";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSessionRenewer, markSessionLive } from "../../lib/auth/strategy/renewal";
 import { generateSessionToken } from "../../lib/auth/session-token";
+import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
 
 const SECRET = "unit-secret-that-is-long-enough-for-auth-js-0123456789";
-const NAME = "authjs.session-token";
+const NAME = PLAIN_SESSION_COOKIE;
 const env = (strategy: "database" | "jwt") => ({
   AUTH_SECRET: SECRET,
   AUTH_SESSION_STRATEGY: strategy,

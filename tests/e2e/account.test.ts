@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { BrowserContext, Page } from "playwright-core";
-import { launchBrowser } from "../support/browser";
+import type { BrowserContext } from "playwright-core";
+import { freshPage, launchBrowser, signInWithForm } from "../support/browser";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
 import { HttpClient } from "../../harness/http-client";
 import {
@@ -26,18 +26,7 @@ afterAll(async () => {
   await db.$disconnect();
 });
 
-async function newPage(): Promise<Page> {
-  await browser.context.clearCookies();
-  return browser.context.newPage();
-}
-
-async function signInInBrowser(page: Page, email: string, password: string, callbackUrl = "/dashboard") {
-  await page.goto(`${baseUrl}/login?callbackUrl=${encodeURIComponent(callbackUrl)}`);
-  await page.fill('input[name="email"]', email);
-  await page.fill('input[name="password"]', password);
-  await page.click('button[type="submit"]');
-  await page.waitForURL(`${baseUrl}${callbackUrl}`);
-}
+const newPage = () => freshPage(browser);
 
 /** The other device is signed out: at once in database mode, after the recheck window in JWT mode. */
 async function expectSignedOut(client: Awaited<ReturnType<typeof signedInClient>>) {
@@ -55,7 +44,7 @@ describe(`account and session management (${strategy})`, () => {
   it("lists the user's sessions with 'this device', and 'sign out all other sessions' ends the others", async () => {
     const other = await signedInClient(user.email, user.password);
     const page = await newPage();
-    await signInInBrowser(page, user.email, user.password, "/account/sessions");
+    await signInWithForm(page, baseUrl, user, "/account/sessions");
     const rows = page.locator("[data-testid=sessions-table] tbody tr");
     expect(await rows.count()).toBe(2);
     expect(await page.locator("text=this device").count()).toBe(1);
@@ -69,7 +58,7 @@ describe(`account and session management (${strategy})`, () => {
   it("'sign out this session' ends exactly that session", async () => {
     const other = await signedInClient(user.email, user.password);
     const page = await newPage();
-    await signInInBrowser(page, user.email, user.password, "/account/sessions");
+    await signInWithForm(page, baseUrl, user, "/account/sessions");
     const rows = page.locator("[data-testid=sessions-table] tbody tr");
     const before = await rows.count();
     const otherRow = rows.filter({ hasNotText: "this device" }).first();
@@ -85,7 +74,7 @@ describe(`account and session management (${strategy})`, () => {
   it("changing the password needs the current one and ends all other sessions", async () => {
     const other = await signedInClient(user.email, user.password);
     const page = await newPage();
-    await signInInBrowser(page, user.email, user.password, "/account");
+    await signInWithForm(page, baseUrl, user, "/account");
 
     await page.fill('input[name="currentPassword"]', "not-my-password");
     await page.fill('input[name="newPassword"]', "a-brand-new-password");
@@ -120,7 +109,7 @@ describe(`admin session control (${strategy})`, () => {
   it("an admin ends a user's sessions, then disables the account, which blocks sign-in", async () => {
     const victim = await signedInClient(target.email, target.password);
     const page = await newPage();
-    await signInInBrowser(page, DEMO.admin.email, DEMO.admin.password, "/admin");
+    await signInWithForm(page, baseUrl, DEMO.admin, "/admin");
     const row = page.locator(`tr[data-user-email="${target.email}"]`);
     await row.locator("button", { hasText: "End sessions" }).click();
     const records = async () => {

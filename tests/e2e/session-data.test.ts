@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { revokeUserSessions } from "../../lib/auth/session-admin";
 import { hashSessionToken } from "../../lib/auth/session-token";
-import { launchBrowser } from "../support/browser";
+import { freshPage, launchBrowser, signInWithForm } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
 import { HttpClient } from "../../harness/http-client";
 import { createTestUser, deleteTestUser, sessionRowsOf, signedInClient, type TestUser } from "./helpers";
@@ -29,18 +29,8 @@ afterAll(async () => {
 const url = (path: string) => `${baseUrl}${path}`;
 const sha256 = (value: string) => createHash("sha256").update(value).digest("hex");
 
-async function freshPage(): Promise<Page> {
-  await browser.context.clearCookies();
-  return browser.context.newPage();
-}
-
-async function signIn(page: Page, user: TestUser, callbackUrl: string) {
-  await page.goto(url(`/login?callbackUrl=${encodeURIComponent(callbackUrl)}`));
-  await page.fill('input[name="email"]', user.email);
-  await page.fill('input[name="password"]', user.password);
-  await page.click('button[type="submit"]');
-  await page.waitForURL(url(callbackUrl));
-}
+const newPage = () => freshPage(browser);
+const signIn = (page: Page, user: TestUser, callbackUrl: string) => signInWithForm(page, baseUrl, user, callbackUrl);
 
 /**
  * Clicks a cart button and waits for its server action's response (a POST to the page's URL). The action has
@@ -86,7 +76,7 @@ describe(`server-side session data (${strategy})`, () => {
   afterAll(() => deleteTestUser(db, user));
 
   it("the cart works signed out, survives a reload and sign-in, and ends with the session", async () => {
-    const page = await freshPage();
+    const page = await newPage();
     await page.goto(url("/cart"));
     expect(await page.locator('[data-testid="cart-empty"]').count()).toBe(1);
     expect(await anonymousCookie()).toBeUndefined(); // reading creates nothing
@@ -145,7 +135,7 @@ describe(`server-side session data (${strategy})`, () => {
   });
 
   it("two tabs adding at the same time end with both items", async () => {
-    const a = await freshPage();
+    const a = await newPage();
     await signIn(a, user, "/cart");
     const b = await browser.context.newPage();
     await b.goto(url("/cart"));
@@ -168,7 +158,7 @@ describe(`server-side session data (${strategy})`, () => {
   });
 
   it("the two-step form keeps its draft on the server between the steps, and across sign-in", async () => {
-    const page = await freshPage();
+    const page = await newPage();
     await page.goto(url("/onboarding/step-1"));
     await page.fill('input[name="name"]', "Ada Lovelace");
     await page.fill('input[name="company"]', "Analytical Engines");
@@ -211,7 +201,7 @@ describe(`client session provider (${strategy})`, () => {
   afterAll(() => deleteTestUser(db, user));
 
   it("shows the user from the server-rendered claims and GET /api/session reports the claims without extending the session", async () => {
-    const page = await freshPage();
+    const page = await newPage();
     await signIn(page, user, "/cart");
     expect(await page.locator('[data-testid="nav-email"]').innerText()).toBe(user.email);
 
@@ -235,7 +225,7 @@ describe(`client session provider (${strategy})`, () => {
   });
 
   it("a session revoked from elsewhere shows the toast and sends the open page to /login", async () => {
-    const page = await freshPage();
+    const page = await newPage();
     await signIn(page, user, "/dashboard");
     await revokeUserSessions(db, user.id); // an admin or the sessions script, from another client
 
@@ -257,7 +247,7 @@ describe(`client session provider (${strategy})`, () => {
   });
 
   it("signing out in one tab signs out the other tabs", async () => {
-    const a = await freshPage();
+    const a = await newPage();
     await signIn(a, user, "/dashboard");
     const b = await browser.context.newPage();
     await b.goto(url("/account"));
@@ -276,7 +266,7 @@ describe(`client session provider (${strategy})`, () => {
   });
 
   it("signing in in one tab updates the other tab", async () => {
-    const a = await freshPage();
+    const a = await newPage();
     await a.goto(url("/cart"));
     const b = await browser.context.newPage();
     await b.goto(url("/cart"));

@@ -101,7 +101,7 @@ describe.each(["database", "jwt"] as const)("fast session check agrees with Auth
     await ctx.db.user.update({ where: { id: userId }, data: { active: false } });
     try {
       clearJwtCheckCache();
-      if (strategy === "jwt") passTime(1100);
+      passTime(1100); // past the JWT recheck window (no effect on database sessions)
       expect(await bothSay(disabledCookie)).toBe("rejected");
     } finally {
       await ctx.db.user.update({ where: { id: userId }, data: { active: true } });
@@ -112,7 +112,7 @@ describe.each(["database", "jwt"] as const)("fast session check agrees with Auth
     const cookie = await freshCookie();
     await ctx.db.user.update({ where: { id: userId }, data: { roleName: "user" } });
     try {
-      if (strategy === "jwt") passTime(1100);
+      passTime(1100); // past the JWT recheck window (no effect on database sessions)
       const verify = createSessionStrategy(ctx.env, ctx.db).verify;
       expect((await verify({ name: NAME, value: cookie }))?.session.user.role).toBe("user");
       expect(await bothSay(cookie)).toBe("accepted");

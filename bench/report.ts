@@ -4,9 +4,9 @@ import { tableMarkdown, tableText, type Table } from "./table";
 
 // The printed summary and docs/benchmarks.md, both built from the same tables.
 
-const n = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
-const us = (ms: number) => n(Math.round(ms * 1000), 0);
-const pct = (ratio: number) => (Number.isFinite(ratio) ? `${Math.round(ratio * 100)}%` : "–");
+const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
+const microseconds = (ms: number) => fixed(Math.round(ms * 1000), 0);
+const percent = (ratio: number) => (Number.isFinite(ratio) ? `${Math.round(ratio * 100)}%` : "–");
 const verdict = (ok: boolean) => (ok ? "yes" : "NO");
 
 /** One line per goal of the issue: the worst measured value against its target. */
@@ -27,8 +27,8 @@ export function targetTable(results: BenchResults): Table {
     const worst = group.reduce((a, b) => (b.share < a.share ? b : a));
     const met = group.filter((r) => r.share >= targets.ratio).length;
     rows.push([
-      `${label}: req/s ≥ ${pct(targets.ratio)}`,
-      `lowest ${pct(worst.share)} (${worst.where}); ${met} of ${group.length} meet it`,
+      `${label}: req/s ≥ ${percent(targets.ratio)}`,
+      `lowest ${percent(worst.share)} (${worst.where}); ${met} of ${group.length} meet it`,
       verdict(met === group.length),
     ]);
   }
@@ -39,7 +39,7 @@ export function targetTable(results: BenchResults): Table {
     const best = pages.reduce((a, b) => (b.ratio > a.ratio ? b : a));
     rows.push([
       `any page vs /api/ping (JSON)`,
-      `highest ${pct(best.ratio)}, even with no session work (/ signed out): rendering, not auth`,
+      `highest ${percent(best.ratio)}, even with no session work (/ signed out): rendering, not auth`,
       "NO (explained)",
     ]);
   }
@@ -47,16 +47,16 @@ export function targetTable(results: BenchResults): Table {
   if (eventLoop)
     rows.push([
       `event-loop p99 ≤ ${targets.eventLoopP99Ms} ms during 4 sign-ins`,
-      `worst round ${n(eventLoop.worstP99Ms)} ms (max ${n(eventLoop.worstMaxMs)} ms)`,
+      `worst round ${fixed(eventLoop.worstP99Ms)} ms (max ${fixed(eventLoop.worstMaxMs)} ms)`,
       verdict(eventLoop.worstP99Ms <= targets.eventLoopP99Ms),
     ]);
   if (throughput)
-    rows.push([`sign-ins per second at cost ${throughput.cost}`, `${n(throughput.load.rps)} /s`, "reported"]);
+    rows.push([`sign-ins per second at cost ${throughput.cost}`, `${fixed(throughput.load.rps)} /s`, "reported"]);
   if (results.scale.length) {
     const worst = results.scale.reduce((a, b) => (b.p50Ratio > a.p50Ratio ? b : a));
     rows.push([
       `session lookup p50 ≤ ${targets.scaleP50Ratio}× from ${worst.small.rows.toLocaleString("en-US")} to ${worst.large.rows.toLocaleString("en-US")} rows (in-process)`,
-      `worst ${n(worst.p50Ratio, 2)}× (${worst.provider}: p50 ${us(worst.small.lookups.p50)} → ${us(worst.large.lookups.p50)} µs)`,
+      `worst ${fixed(worst.p50Ratio, 2)}× (${worst.provider}: p50 ${microseconds(worst.small.lookups.p50)} → ${microseconds(worst.large.lookups.p50)} µs)`,
       verdict(worst.p50Ratio <= targets.scaleP50Ratio),
     ]);
     const withHttp = results.scale.filter((s) => s.httpP50Ratio !== undefined);
@@ -64,7 +64,7 @@ export function targetTable(results: BenchResults): Table {
       const worstHttp = withHttp.reduce((a, b) => (b.httpP50Ratio! > a.httpP50Ratio! ? b : a));
       rows.push([
         `GET /api/me p50 ≤ ${targets.scaleP50Ratio}× from ${worstHttp.small.rows.toLocaleString("en-US")} to ${worstHttp.large.rows.toLocaleString("en-US")} rows (HTTP)`,
-        `worst ${n(worstHttp.httpP50Ratio!, 2)}× (${worstHttp.provider}: p50 ${n(worstHttp.small.http!.latencyP50, 2)} → ${n(worstHttp.large.http!.latencyP50, 2)} ms)`,
+        `worst ${fixed(worstHttp.httpP50Ratio!, 2)}× (${worstHttp.provider}: p50 ${fixed(worstHttp.small.http!.latencyP50, 2)} → ${fixed(worstHttp.large.http!.latencyP50, 2)} ms)`,
         verdict(worstHttp.httpP50Ratio! <= targets.scaleP50Ratio),
       ]);
     }
@@ -73,7 +73,7 @@ export function targetTable(results: BenchResults): Table {
     const worst = results.purge.reduce((a, b) => (b.stallMs > a.stallMs ? b : a));
     rows.push([
       `purge stalls sign-ins ≤ ${targets.purgeStallMs} ms`,
-      `worst ${n(worst.stallMs, 0)} ms (${worst.provider}, ${worst.rows.toLocaleString("en-US")} rows)`,
+      `worst ${fixed(worst.stallMs, 0)} ms (${worst.provider}, ${worst.rows.toLocaleString("en-US")} rows)`,
       verdict(worst.stallMs <= targets.purgeStallMs),
     ]);
   }
@@ -81,7 +81,7 @@ export function targetTable(results: BenchResults): Table {
     const worst = results.servers.reduce((a, b) => (b.memory.growthMiB > a.memory.growthMiB ? b : a));
     rows.push([
       `RSS growth over the last of ${results.settings.memoryBatches} × ${results.settings.memoryRequests.toLocaleString("en-US")} requests`,
-      `largest ${n(worst.memory.growthMiB)} MiB (${worst.provider}/${worst.strategy})`,
+      `largest ${fixed(worst.memory.growthMiB)} MiB (${worst.provider}/${worst.strategy})`,
       "reported",
     ]);
   }
@@ -109,15 +109,17 @@ export function tradeOffTable(results: BenchResults): Table {
       const ping = route(run, "/api/ping");
       const extra =
         me?.serverCpuUs !== undefined && ping?.serverCpuUs !== undefined
-          ? n(me.serverCpuUs - ping.serverCpuUs, 0)
+          ? fixed(me.serverCpuUs - ping.serverCpuUs, 0)
           : "–";
       return [
         run.provider,
         run.strategy,
         String(run.sessionCookieBytes ?? "–"),
-        me ? pct(me.ratio) : "–",
+        me ? percent(me.ratio) : "–",
         extra,
-        run.provider === "postgresql" && me?.databaseCpuUs !== undefined ? n(me.databaseCpuUs, 0) : "– (in-process)",
+        run.provider === "postgresql" && me?.databaseCpuUs !== undefined
+          ? fixed(me.databaseCpuUs, 0)
+          : "– (in-process)",
         run.strategy === "database"
           ? "1 indexed lookup"
           : `≤ 1 per session per ${settings.jwtRecheckSeconds} s per instance`,
@@ -153,21 +155,21 @@ export function resultTables(results: BenchResults): Table[] {
         "vs /api/ping",
         "no-auth baseline",
         "vs baseline",
-        `≥ ${pct(targets.ratio)}`,
+        `≥ ${percent(targets.ratio)}`,
       ],
       rows: results.servers.flatMap((run) =>
         run.routes.map((r) => [
           run.provider,
           run.strategy,
           r.route,
-          n(r.rps, 0),
-          n(r.latencyP50),
-          n(r.latencyP99),
-          r.serverCpuUs === undefined ? "–" : n(r.serverCpuUs, 0),
-          run.provider === "postgresql" && r.databaseCpuUs !== undefined ? n(r.databaseCpuUs, 0) : "–",
-          pct(r.ratio),
+          fixed(r.rps, 0),
+          fixed(r.latencyP50),
+          fixed(r.latencyP99),
+          r.serverCpuUs === undefined ? "–" : fixed(r.serverCpuUs, 0),
+          run.provider === "postgresql" && r.databaseCpuUs !== undefined ? fixed(r.databaseCpuUs, 0) : "–",
+          percent(r.ratio),
           r.baseline ?? "–",
-          r.baselineRatio === undefined ? "–" : pct(r.baselineRatio),
+          r.baselineRatio === undefined ? "–" : percent(r.baselineRatio),
           r.baselineRatio === undefined ? "baseline" : verdict(r.baselineRatio >= targets.ratio),
         ]),
       ),
@@ -186,8 +188,8 @@ export function resultTables(results: BenchResults): Table[] {
       rows: results.servers.map((run) => [
         run.provider,
         run.strategy,
-        ...run.memory.readingsMiB.map((r) => n(r)),
-        n(run.memory.growthMiB),
+        ...run.memory.readingsMiB.map((r) => fixed(r)),
+        fixed(run.memory.growthMiB),
       ]),
       notes: [
         "RSS includes V8 heap that is allocated but not yet collected: a leak keeps growing batch after batch; a warming heap levels off.",
@@ -201,16 +203,16 @@ export function resultTables(results: BenchResults): Table[] {
       title: `Event-loop delay while ${eventLoop.concurrentHashes} sign-in hashes run (bcrypt cost ${eventLoop.cost}, ${eventLoop.workers} worker threads, measured in-process)`,
       headers: ["measurement", "p99 ms", "max ms", `p99 ≤ ${targets.eventLoopP99Ms} ms`],
       rows: [
-        ["idle (noise floor)", n(eventLoop.idle.p99Ms), n(eventLoop.idle.maxMs), ""],
+        ["idle (noise floor)", fixed(eventLoop.idle.p99Ms), fixed(eventLoop.idle.maxMs), ""],
         ...eventLoop.rounds.map((r, i) => [
-          `round ${i + 1} (${n(r.durationMs, 0)} ms)`,
-          n(r.p99Ms),
-          n(r.maxMs),
+          `round ${i + 1} (${fixed(r.durationMs, 0)} ms)`,
+          fixed(r.p99Ms),
+          fixed(r.maxMs),
           verdict(r.p99Ms <= targets.eventLoopP99Ms),
         ]),
       ],
       notes: [
-        `For comparison, one bcrypt compare on the main thread blocks the event loop for ${n(eventLoop.mainThreadHashMs, 0)} ms.`,
+        `For comparison, one bcrypt compare on the main thread blocks the event loop for ${fixed(eventLoop.mainThreadHashMs, 0)} ms.`,
         "Measured in the benchmark process through lib/password.ts (the same worker pool the server uses): the server exposes no event-loop metric without extra instrumentation.",
       ],
     });
@@ -229,13 +231,13 @@ export function resultTables(results: BenchResults): Table[] {
       ],
       rows: [
         [
-          n(throughput.load.rps),
-          n(throughput.load.latencyP50, 0),
-          n(throughput.load.latencyP99, 0),
+          fixed(throughput.load.rps),
+          fixed(throughput.load.latencyP50, 0),
+          fixed(throughput.load.latencyP99, 0),
           String(throughput.load.requests),
           String(throughput.failed),
-          `${n(throughput.pingIdle.p50)} / ${n(throughput.pingIdle.p99)}`,
-          `${n(throughput.pingDuringSignIns.p50)} / ${n(throughput.pingDuringSignIns.p99)}`,
+          `${fixed(throughput.pingIdle.p50)} / ${fixed(throughput.pingIdle.p99)}`,
+          `${fixed(throughput.pingDuringSignIns.p50)} / ${fixed(throughput.pingDuringSignIns.p99)}`,
         ],
       ],
       notes: [
@@ -266,18 +268,20 @@ export function resultTables(results: BenchResults): Table[] {
       rows: results.scale.map((s) => [
         s.provider,
         s.small.rows.toLocaleString("en-US"),
-        us(s.small.lookups.p50),
-        us(s.small.lookups.p99),
+        microseconds(s.small.lookups.p50),
+        microseconds(s.small.lookups.p99),
         s.large.rows.toLocaleString("en-US"),
-        us(s.large.lookups.p50),
-        us(s.large.lookups.p99),
-        `${n(s.p50Ratio, 2)}×`,
+        microseconds(s.large.lookups.p50),
+        microseconds(s.large.lookups.p99),
+        `${fixed(s.p50Ratio, 2)}×`,
         verdict(s.p50Ratio <= targets.scaleP50Ratio),
-        us(s.large.lookups.p50 - s.small.lookups.p50),
-        n(s.large.insertSeconds),
-        s.small.http && s.large.http ? `${n(s.small.http.latencyP50, 2)} → ${n(s.large.http.latencyP50, 2)}` : "–",
-        s.httpP50Ratio === undefined ? "–" : `${n(s.httpP50Ratio, 2)}×`,
-        s.small.http && s.large.http ? `${n(s.small.http.rps, 0)} → ${n(s.large.http.rps, 0)}` : "–",
+        microseconds(s.large.lookups.p50 - s.small.lookups.p50),
+        fixed(s.large.insertSeconds),
+        s.small.http && s.large.http
+          ? `${fixed(s.small.http.latencyP50, 2)} → ${fixed(s.large.http.latencyP50, 2)}`
+          : "–",
+        s.httpP50Ratio === undefined ? "–" : `${fixed(s.httpP50Ratio, 2)}×`,
+        s.small.http && s.large.http ? `${fixed(s.small.http.rps, 0)} → ${fixed(s.large.http.rps, 0)}` : "–",
       ]),
       notes: [
         "Lookup times in microseconds, in-process (no HTTP); the two tables are looked up alternately, so machine noise hits both alike.",
@@ -294,23 +298,23 @@ export function resultTables(results: BenchResults): Table[] {
       rows: [
         [
           "steady: a cookie this instance has seen (memo)",
-          us(decryption.steady.p50),
-          us(decryption.steady.p99),
-          us(decryption.steady.mean),
+          microseconds(decryption.steady.p50),
+          microseconds(decryption.steady.p99),
+          microseconds(decryption.steady.mean),
         ],
         [
           "distinct: every cookie new to this instance (Auth.js decode())",
-          us(decryption.distinct.p50),
-          us(decryption.distinct.p99),
-          us(decryption.distinct.mean),
+          microseconds(decryption.distinct.p50),
+          microseconds(decryption.distinct.p99),
+          microseconds(decryption.distinct.mean),
         ],
         ...(decryption.tampered
           ? [
               [
                 "tampered: a valid cookie with one ciphertext character changed (refused)",
-                us(decryption.tampered.p50),
-                us(decryption.tampered.p99),
-                us(decryption.tampered.mean),
+                microseconds(decryption.tampered.p50),
+                microseconds(decryption.tampered.p99),
+                microseconds(decryption.tampered.mean),
               ],
             ]
           : []),
@@ -343,15 +347,15 @@ export function resultTables(results: BenchResults): Table[] {
         p.provider,
         p.rows.toLocaleString("en-US"),
         p.journalMode ?? "–",
-        n(p.purgeSeconds),
+        fixed(p.purgeSeconds),
         String(p.batches),
-        `${n(p.batchMs.p50)} / ${n(p.batchMs.max)}`,
-        `${p.before.count}: ${n(p.before.p50)} / ${n(p.before.p99)} / ${n(p.before.max)}`,
-        `${p.during.count}: ${n(p.during.p50)} / ${n(p.during.p99)} / ${n(p.during.max)}`,
+        `${fixed(p.batchMs.p50)} / ${fixed(p.batchMs.max)}`,
+        `${p.before.count}: ${fixed(p.before.p50)} / ${fixed(p.before.p99)} / ${fixed(p.before.max)}`,
+        `${p.during.count}: ${fixed(p.during.p50)} / ${fixed(p.during.p99)} / ${fixed(p.during.max)}`,
         String(Object.values(p.failedSignIns).reduce((a, b) => a + b, 0)),
-        n(p.addedP99Ms),
-        n(p.before.max - p.before.p50),
-        n(p.stallMs),
+        fixed(p.addedP99Ms),
+        fixed(p.before.max - p.before.p50),
+        fixed(p.stallMs),
         verdict(p.stallMs <= targets.purgeStallMs),
       ]),
       notes: [

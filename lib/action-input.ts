@@ -6,3 +6,9 @@ export const MALFORMED_FORM_MESSAGE = "The form could not be read. Reload the pa
 export function isFormData(value: unknown): value is FormData {
   return value instanceof FormData;
 }
+
+/** A text field of a submitted form; "" when it is missing or a file. */
+export function formText(formData: FormData, name: string): string {
+  const value = formData.get(name);
+  return typeof value === "string" ? value : "";
+}

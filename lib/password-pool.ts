@@ -2,8 +2,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 
-// bcrypt runs in worker threads: a hash at cost 12 takes ~400 ms of CPU, which on the main thread would stall
-// every other request. The worker is plain CommonJS evaluated from a string so that no bundler has to know
+// bcrypt runs in worker threads: a hash is hundreds of milliseconds of CPU at the usual costs, which on the main
+// thread would stall every other request. The worker is plain CommonJS evaluated from a string so that no bundler has to know
 // about a separate worker file; it loads bcryptjs from node_modules.
 
 const WORKER_SOURCE = `

@@ -3,18 +3,13 @@
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { signOut } from "@/auth";
-import { isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
+import { formText, isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
 import { changePassword } from "@/lib/account";
 import { getCurrentSessionId, requireUser } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { FormState } from "@/lib/form-state";
 import { listActiveSessions, revokeSession, revokeUserSessions } from "@/lib/auth/session-admin";
-
-const text = (formData: FormData, name: string) => {
-  const value = formData.get(name);
-  return typeof value === "string" ? value : "";
-};
 
 export async function changePasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
   if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
@@ -24,9 +19,9 @@ export async function changePasswordAction(_prev: FormState, formData: FormData)
     getDb(),
     {
       userId: user.id,
-      currentPassword: text(formData, "currentPassword"),
-      newPassword: text(formData, "newPassword"),
-      confirmPassword: text(formData, "confirmPassword"),
+      currentPassword: formText(formData, "currentPassword"),
+      newPassword: formText(formData, "newPassword"),
+      confirmPassword: formText(formData, "confirmPassword"),
       keepSessionId: await getCurrentSessionId(),
       cost: env.AUTH_BCRYPT_COST,
     },

@@ -13,13 +13,12 @@ import { setUserActive, setUserRole } from "@/lib/users";
 // Admin-only state changes. Each action re-checks its permission through the DAL (server actions are
 // public endpoints) and validates its input; bad input changes nothing.
 const id = z.string().min(1).max(100);
-const field = (formData: FormData, name: string) => formData.get(name);
 
 export async function setUserActiveAction(formData: FormData): Promise<void> {
   if (!isFormData(formData)) return;
   const { user: admin } = await requirePermission(PERMISSIONS.usersWrite);
-  const userId = id.safeParse(field(formData, "userId"));
-  const active = field(formData, "active");
+  const userId = id.safeParse(formData.get("userId"));
+  const active = formData.get("active");
   if (!userId.success || (active !== "true" && active !== "false")) return;
   if (userId.data === admin.id && active === "false") return; // never lock yourself out
   await setUserActive(getDb(), userId.data, active === "true");
@@ -29,8 +28,8 @@ export async function setUserActiveAction(formData: FormData): Promise<void> {
 export async function setUserRoleAction(formData: FormData): Promise<void> {
   if (!isFormData(formData)) return;
   await requirePermission(PERMISSIONS.usersWrite);
-  const userId = id.safeParse(field(formData, "userId"));
-  const role = id.safeParse(field(formData, "role"));
+  const userId = id.safeParse(formData.get("userId"));
+  const role = id.safeParse(formData.get("role"));
   if (!userId.success || !role.success) return;
   await setUserRole(getDb(), userId.data, role.data);
   revalidatePath("/admin");
@@ -39,7 +38,7 @@ export async function setUserRoleAction(formData: FormData): Promise<void> {
 export async function revokeUserSessionsAction(formData: FormData): Promise<void> {
   if (!isFormData(formData)) return;
   await requirePermission(PERMISSIONS.sessionsRevoke);
-  const userId = id.safeParse(field(formData, "userId"));
+  const userId = id.safeParse(formData.get("userId"));
   if (!userId.success) return;
   await revokeUserSessions(getDb(), userId.data);
   revalidatePath("/admin");
@@ -48,7 +47,7 @@ export async function revokeUserSessionsAction(formData: FormData): Promise<void
 export async function revokeSessionAction(formData: FormData): Promise<void> {
   if (!isFormData(formData)) return;
   await requirePermission(PERMISSIONS.sessionsRevoke);
-  const sessionId = id.safeParse(field(formData, "sessionId"));
+  const sessionId = id.safeParse(formData.get("sessionId"));
   if (!sessionId.success) return;
   await revokeSession(getDb(), sessionId.data);
   revalidatePath("/admin");
@@ -57,7 +56,7 @@ export async function revokeSessionAction(formData: FormData): Promise<void> {
 export async function unlockUserAction(formData: FormData): Promise<void> {
   if (!isFormData(formData)) return;
   await requirePermission(PERMISSIONS.usersWrite);
-  const userId = id.safeParse(field(formData, "userId"));
+  const userId = id.safeParse(formData.get("userId"));
   if (!userId.success) return;
   const db = getDb();
   const user = await db.user.findUnique({ where: { id: userId.data }, select: { id: true, email: true } });

@@ -2,7 +2,7 @@
 
 import { AuthError, CredentialsSignin } from "next-auth";
 import { signIn, signOut } from "@/auth";
-import { isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
+import { formText, isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { registerUser } from "@/lib/registration";
@@ -11,11 +11,6 @@ import { currentRequestMeta } from "@/lib/auth/request-meta";
 import { safeCallbackPath } from "@/lib/safe-redirect";
 import { signInErrorMessage } from "@/lib/sign-in-messages";
 import type { FormState } from "@/lib/form-state";
-
-function field(formData: FormData, name: string): string {
-  const value = formData.get(name);
-  return typeof value === "string" ? value : "";
-}
 
 async function signInWithCredentials(email: string, password: string, callbackUrl: string): Promise<FormState> {
   try {
@@ -33,15 +28,19 @@ async function signInWithCredentials(email: string, password: string, callbackUr
 
 export async function loginAction(_prev: FormState, formData: FormData): Promise<FormState> {
   if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
-  return signInWithCredentials(field(formData, "email"), field(formData, "password"), field(formData, "callbackUrl"));
+  return signInWithCredentials(
+    formText(formData, "email"),
+    formText(formData, "password"),
+    formText(formData, "callbackUrl"),
+  );
 }
 
 export async function registerAction(_prev: FormState, formData: FormData): Promise<FormState> {
   if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
   const input = {
-    name: field(formData, "name"),
-    email: field(formData, "email"),
-    password: field(formData, "password"),
+    name: formText(formData, "name"),
+    email: formText(formData, "email"),
+    password: formText(formData, "password"),
   };
   const env = getEnv();
   const addressLimit = registrationLimit((await currentRequestMeta()).ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS);
@@ -49,7 +48,7 @@ export async function registerAction(_prev: FormState, formData: FormData): Prom
   if (result.status !== "created") {
     return { ...result, values: { name: input.name.slice(0, 200), email: input.email.slice(0, 300) } };
   }
-  return signInWithCredentials(result.email, input.password, field(formData, "callbackUrl"));
+  return signInWithCredentials(result.email, input.password, formText(formData, "callbackUrl"));
 }
 
 export async function signOutAction(): Promise<void> {

@@ -2,16 +2,11 @@
 
 import { redirect } from "next/navigation";
 import type { z } from "zod";
-import { isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
+import { formText, isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
 import type { FormState } from "@/lib/form-state";
 import { SessionDataError } from "@/lib/session-data";
 import { onboardingData } from "./onboarding-data";
 import { step1Schema, step2Schema } from "./onboarding-model";
-
-function text(formData: FormData, name: string): string {
-  const value = formData.get(name);
-  return typeof value === "string" ? value : "";
-}
 
 function fieldErrors(error: z.ZodError): FormState["fieldErrors"] {
   const errors: Record<string, string[]> = {};
@@ -32,7 +27,10 @@ async function save(run: () => Promise<unknown>, values: Record<string, string>)
 
 export async function saveStep1(_prev: FormState, formData: FormData): Promise<FormState> {
   if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
-  const values = { name: text(formData, "name").slice(0, 200), company: text(formData, "company").slice(0, 200) };
+  const values = {
+    name: formText(formData, "name").slice(0, 200),
+    company: formText(formData, "company").slice(0, 200),
+  };
   const parsed = step1Schema.safeParse(values);
   if (!parsed.success) return { status: "error", fieldErrors: fieldErrors(parsed.error), values };
   const failed = await save(
@@ -45,7 +43,10 @@ export async function saveStep1(_prev: FormState, formData: FormData): Promise<F
 
 export async function saveStep2(_prev: FormState, formData: FormData): Promise<FormState> {
   if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
-  const values = { teamSize: text(formData, "teamSize").slice(0, 50), goal: text(formData, "goal").slice(0, 1000) };
+  const values = {
+    teamSize: formText(formData, "teamSize").slice(0, 50),
+    goal: formText(formData, "goal").slice(0, 1000),
+  };
   const parsed = step2Schema.safeParse(values);
   if (!parsed.success) return { status: "error", fieldErrors: fieldErrors(parsed.error), values };
   if (!(await onboardingData.get()).step1) redirect("/onboarding/step-1");

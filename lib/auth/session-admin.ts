@@ -96,9 +96,9 @@ export async function revokeUserSessions(
 type PurgeResult = { sessions: number; verificationTokens: number; sessionData: number };
 
 /**
- * Small batches with a pause between them: measured by `npm run bench` (purge phase), 1,000-row batches held
- * SQLite's write lock for ~25 ms each and stalled concurrent sign-ins by ~80 ms; 200 rows + 20 ms kept the
- * stall within the sign-ins' own jitter on SQLite and PostgreSQL, at ~7,000 rows/s.
+ * Small batches with a pause between them, so concurrent sign-ins are not held up: SQLite has one writer at a
+ * time, and large batches hold its write lock long enough to show in sign-in latency. `npm run bench` (purge
+ * phase) measures the stall and the rows per second with these values.
  */
 export const PURGE_DEFAULTS = { batchSize: 200, pauseMs: 20 };
 

@@ -38,8 +38,20 @@ async function runScript(url: string, script: string): Promise<void> {
   }
 }
 
-const q = (name: string) => `"${name}"`;
-const timestamp = (iso: string) => (provider === "sqlite" ? `'${iso}'` : `TIMESTAMP '${iso.replace("Z", "")}'`);
+/** A UTC timestamp literal as Prisma stores it on each database. */
+const at = (iso: string) =>
+  provider === "sqlite" ? `'${iso.replace("Z", ".000Z")}'` : `TIMESTAMP '${iso.replace("Z", "")}'`;
+const times = (expires: string, createdAt: string, lastSeenAt: string) => ({
+  expires: at(expires),
+  createdAt: at(createdAt),
+  lastSeenAt: at(lastSeenAt),
+});
+
+/** INSERT of one row, the values given as SQL literals. */
+function insert(table: string, row: Record<string, string>): string {
+  const columns = Object.keys(row).map((column) => `"${column}"`);
+  return `INSERT INTO "${table}" (${columns.join(", ")}) VALUES (${Object.values(row).join(", ")});`;
+}
 
 describe(`one session table upgrade (${provider})`, () => {
   let database: TestDatabase;
@@ -49,18 +61,53 @@ describe(`one session table upgrade (${provider})`, () => {
     expect(upgrade).toBeGreaterThan(0);
     database = await createEmptyDatabase(provider);
     for (const folder of folders.slice(0, upgrade)) await runScript(database.url, sql(folder));
+    const jwtSid = "AAAAAAAAAAAAAAAAAAAAAA";
     await runScript(
       database.url,
       [
-        `INSERT INTO ${q("Role")} (${q("name")}) VALUES ('user');`,
-        `INSERT INTO ${q("User")} (${q("id")}, ${q("email")}, ${q("roleName")}, ${q("updatedAt")}) VALUES ('u1', 'a@example.com', 'user', ${timestamp("2026-12-01T00:00:00.000Z")});`,
-        `INSERT INTO ${q("Session")} (${q("id")}, ${q("sessionToken")}, ${q("userId")}, ${q("expires")}, ${q("createdAt")}, ${q("lastSeenAt")}, ${q("userAgent")}, ${q("ip")})
-           VALUES ('db-session', 'hash-of-cookie', 'u1', ${timestamp("2027-01-01T00:00:00.000Z")}, ${timestamp("2026-12-01T10:00:00.000Z")}, ${timestamp("2026-12-01T11:00:00.000Z")}, 'Firefox', '10.0.0.1');`,
-        `INSERT INTO ${q("JwtSession")} (${q("id")}, ${q("userId")}, ${q("expires")}, ${q("createdAt")}, ${q("lastSeenAt")}, ${q("userAgent")}, ${q("ip")})
-           VALUES ('AAAAAAAAAAAAAAAAAAAAAA', 'u1', ${timestamp("2027-01-02T00:00:00.000Z")}, ${timestamp("2026-12-02T10:00:00.000Z")}, ${timestamp("2026-12-02T11:00:00.000Z")}, 'Chrome', '10.0.0.2');`,
-        `INSERT INTO ${q("SessionData")} (${q("key")}, ${q("name")}, ${q("data")}, ${q("updatedAt")}, ${q("sessionId")}) VALUES ('s:db-session', 'cart', '{"lines":[]}', ${timestamp("2026-12-01T12:00:00.000Z")}, 'db-session');`,
-        `INSERT INTO ${q("SessionData")} (${q("key")}, ${q("name")}, ${q("data")}, ${q("updatedAt")}, ${q("jwtSessionId")}) VALUES ('s:AAAAAAAAAAAAAAAAAAAAAA', 'cart', '{"lines":[1]}', ${timestamp("2026-12-02T12:00:00.000Z")}, 'AAAAAAAAAAAAAAAAAAAAAA');`,
-        `INSERT INTO ${q("SessionData")} (${q("key")}, ${q("name")}, ${q("data")}, ${q("updatedAt")}, ${q("expires")}) VALUES ('a:anonymous', 'cart', '{}', ${timestamp("2026-12-02T12:00:00.000Z")}, ${timestamp("2027-01-01T00:00:00.000Z")});`,
+        insert("Role", { name: "'user'" }),
+        insert("User", {
+          id: "'u1'",
+          email: "'a@example.com'",
+          roleName: "'user'",
+          updatedAt: at("2026-12-01T00:00:00Z"),
+        }),
+        insert("Session", {
+          ...times("2027-01-01T00:00:00Z", "2026-12-01T10:00:00Z", "2026-12-01T11:00:00Z"),
+          id: "'db-session'",
+          sessionToken: "'hash-of-cookie'",
+          userId: "'u1'",
+          userAgent: "'Firefox'",
+          ip: "'10.0.0.1'",
+        }),
+        insert("JwtSession", {
+          ...times("2027-01-02T00:00:00Z", "2026-12-02T10:00:00Z", "2026-12-02T11:00:00Z"),
+          id: `'${jwtSid}'`,
+          userId: "'u1'",
+          userAgent: "'Chrome'",
+          ip: "'10.0.0.2'",
+        }),
+        insert("SessionData", {
+          key: "'s:db-session'",
+          name: "'cart'",
+          data: `'{"lines":[]}'`,
+          updatedAt: at("2026-12-01T12:00:00Z"),
+          sessionId: "'db-session'",
+        }),
+        insert("SessionData", {
+          key: `'s:${jwtSid}'`,
+          name: "'cart'",
+          data: `'{"lines":[1]}'`,
+          updatedAt: at("2026-12-02T12:00:00Z"),
+          jwtSessionId: `'${jwtSid}'`,
+        }),
+        insert("SessionData", {
+          key: "'a:anonymous'",
+          name: "'cart'",
+          data: "'{}'",
+          updatedAt: at("2026-12-02T12:00:00Z"),
+          expires: at("2027-01-01T00:00:00Z"),
+        }),
       ].join("\n"),
     );
     for (const folder of folders.slice(upgrade)) await runScript(database.url, sql(folder));

@@ -67,7 +67,7 @@ describe(`two instances on one database (${strategy})`, () => {
     expect(me.body.user).toMatchObject({ id: user.id, email: user.email });
   });
 
-  if (strategy === "database") {
+  describe.runIf(strategy === "database")("database sessions", () => {
     it("signing out on A ends the session on B at its next request", async () => {
       const user = await newUser("signout");
       const onA = await signedInOnA(user);
@@ -88,8 +88,10 @@ describe(`two instances on one database (${strategy})`, () => {
       await db.user.update({ where: { id: user.id }, data: { roleName: "admin" } });
       expect([await roleSeenBy(onA), await roleSeenBy(onB)]).toEqual(["admin", "admin"]);
     });
-  } else {
-    // JWT: the cookie is self-contained. Signing out on A clears A's cookie and deletes the Session row, but a
+  });
+
+  describe.runIf(strategy === "jwt")("JWT sessions", () => {
+    // The cookie is self-contained. Signing out on A clears A's cookie and deletes the Session row, but a
     // copy of the token is checked against that row only every AUTH_JWT_RECHECK_SECONDS, on any instance.
     it("signing out on A: the token keeps working on B until its recheck window ends, then B rejects it", async () => {
       const user = await newUser("signout");
@@ -131,5 +133,5 @@ describe(`two instances on one database (${strategy})`, () => {
       await waitPastJwtRecheck();
       expect([await roleSeenBy(onA), await roleSeenBy(onB)]).toEqual(["admin", "admin"]);
     });
-  }
+  });
 });

@@ -2,7 +2,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext, Page } from "playwright-core";
 import { revokeUserSessions } from "../../lib/auth/session-admin";
-import { hashSessionToken } from "../../lib/auth/session-token";
 import { freshPage, launchBrowser, signInWithForm } from "../support/browser";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
 import { HttpClient } from "../../harness/http-client";
@@ -209,9 +208,9 @@ describe(`client session provider (${strategy})`, () => {
     // Push this client's last activity back past AUTH_SESSION_UPDATE_AGE: a page or API request would now slide
     // the expiry (the browser's session is left alone: its link prefetches are real requests).
     const longAgo = new Date(Date.now() - 2 * 3600 * 1000);
-    const byToken = { sessionToken: hashSessionToken(client.sessionCookie!) };
-    if (strategy === "database") await db.session.update({ where: byToken, data: { lastSeenAt: longAgo } });
-    const before = strategy === "database" ? await db.session.findUniqueOrThrow({ where: byToken }) : null;
+    const clientRow = { id: (await sessionRowsOf(db, user.id)).at(-1)!.id }; // the client signed in last
+    await db.session.update({ where: clientRow, data: { lastSeenAt: longAgo } });
+    const before = await db.session.findUniqueOrThrow({ where: clientRow });
     const response = await client.fetch("/api/session");
     expect(response.status).toBe(200);
     expect(response.headers.get("cache-control")).toContain("no-store");
@@ -219,7 +218,7 @@ describe(`client session provider (${strategy})`, () => {
     const body = (await response.json()) as { session: { user: Record<string, unknown>; expires: string } };
     expect(Object.keys(body.session.user).sort()).toEqual(["email", "id", "name", "permissions", "role"]);
     expect(body.session.user.email).toBe(user.email);
-    if (before) expect(await db.session.findUniqueOrThrow({ where: byToken })).toEqual(before);
+    expect(await db.session.findUniqueOrThrow({ where: clientRow })).toEqual(before);
     expect(await new HttpClient(baseUrl).json("/api/session")).toEqual({ status: 200, body: { session: null } });
     await page.close();
   });

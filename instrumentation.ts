@@ -5,5 +5,7 @@ export async function register() {
     const { checkDatabaseAtStartup, checkEnvironmentAtStartup } = await import("./lib/startup-check");
     checkEnvironmentAtStartup();
     await checkDatabaseAtStartup();
+    // Starts listening for session changes (JWT on PostgreSQL) before the first request needs them.
+    (await import("./lib/auth/strategy")).sessionStrategy();
   }
 }

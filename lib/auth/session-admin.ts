@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { isPostgresClient, type Db } from "../db";
 import type { Env } from "../env";
+import { publishChange } from "./strategy/change-feed";
 
 // Listing, revoking and purging signed-in sessions, for operators (scripts/sessions.ts) and admin pages. One
 // Session row per signed-in browser, whichever strategy made it; a row of the strategy not in use cannot sign
@@ -80,7 +81,9 @@ export async function listActiveSessions(
  * next recheck (AUTH_JWT_RECHECK_SECONDS).
  */
 export async function revokeSession(db: Db, id: string): Promise<boolean> {
-  return (await db.session.deleteMany({ where: { id } })).count > 0;
+  const { count } = await db.session.deleteMany({ where: { id } });
+  publishChange({ kind: "session", id });
+  return count > 0;
 }
 
 /** Ends all of a user's sessions (except `exceptId`, e.g. the admin's own); returns how many. */
@@ -90,7 +93,10 @@ export async function revokeUserSessions(
   { exceptId }: { exceptId?: string } = {},
 ): Promise<number> {
   const where = { userId, ...(exceptId ? { id: { not: exceptId } } : {}) };
-  return (await db.session.deleteMany({ where })).count;
+  const { count } = await db.session.deleteMany({ where });
+  // Every session of the user checks again once (the kept one passes): the ended ones' ids are not known here.
+  publishChange({ kind: "user", id: userId });
+  return count;
 }
 
 type PurgeResult = { sessions: number; verificationTokens: number; sessionData: number };

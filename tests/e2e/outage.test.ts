@@ -71,17 +71,18 @@ describe.skipIf(!isPostgres)(
 
     it("GET /api/health is 503 while the database is cut off and 200 again once it is back, without a restart", async () => {
       const health = () => new HttpClient(server.url).json("/api/health");
-      expect(await health()).toEqual({ status: 200, body: { ok: true, database: "up" } });
+      const feed = { revocationFeed: expect.any(String) };
+      expect(await health()).toEqual({ status: 200, body: { ok: true, database: "up", ...feed } });
       proxy.stop();
       try {
         expect(await health()).toEqual({
           status: 503,
-          body: { ok: false, database: "down", error: "database unreachable" },
+          body: { ok: false, database: "down", error: "database unreachable", ...feed },
         });
       } finally {
         proxy.resume();
       }
-      expect(await health()).toEqual({ status: 200, body: { ok: true, database: "up" } });
+      expect(await health()).toEqual({ status: 200, body: { ok: true, database: "up", ...feed } });
     });
 
     it("fails sign-ins and signed-in pages cleanly during the outage, and loses or resurrects no session after it", async () => {

@@ -1,3 +1,4 @@
+import { providerFromUrl } from "../../lib/database-url";
 import { createDb, type Db } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
 
@@ -11,7 +12,16 @@ export function e2eTarget() {
       "E2E tests need E2E_BASE_URL, E2E_DATABASE_URL and E2E_STRATEGY: run them with `npm test` or `npm run test:e2e`.",
     );
   }
-  return { baseUrl, databaseUrl, strategy, recheckSeconds: Number(process.env.E2E_JWT_RECHECK_SECONDS ?? 60) };
+  const provider = providerFromUrl(databaseUrl);
+  return {
+    baseUrl,
+    databaseUrl,
+    provider,
+    strategy,
+    recheckSeconds: Number(process.env.E2E_JWT_RECHECK_SECONDS ?? 60),
+    /** JWT on PostgreSQL: every change reaches the server at once (lib/auth/strategy/change-feed.ts). */
+    changeFeed: strategy === "jwt" && provider === "postgresql",
+  };
 }
 
 /** A Prisma client on the server's database, to check and change rows behind the app's back. */

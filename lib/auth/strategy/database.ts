@@ -80,6 +80,8 @@ export function databaseStrategy(env: StrategyEnv, db: Db): SessionStrategy {
 
   return {
     verify,
+    // Every request reads the row and the user: a change is seen on the next request without being told.
+    changeFeed: () => "not needed",
     authConfig: {
       adapter,
       // The strategy key is omitted on purpose (see the top of this module).

@@ -1,6 +1,7 @@
 import type { NextAuthConfig, Session } from "next-auth";
 import { getDb, type Db } from "../../db";
 import { getEnv, type Env } from "../../env";
+import { listenForChanges, type FeedState } from "./change-feed";
 import { databaseStrategy } from "./database";
 import { jwtStrategy } from "./jwt";
 
@@ -37,6 +38,8 @@ export type SessionStrategy = {
    * `slide: false` the check is not user activity and never extends the session (the browser's status polls).
    */
   verify(cookie: SessionCookieValue | null, options?: { slide?: boolean }): Promise<VerifiedSession | null>;
+  /** How changes (revocation, disabling, roles) reach this process's sessions (shown by /api/health). */
+  changeFeed(): FeedState | "not needed";
   /** This strategy's part of the Auth.js configuration (sign-in creates the row, sign-out ends it). */
   authConfig: Pick<NextAuthConfig, "adapter" | "session" | "jwt" | "callbacks" | "events">;
 };
@@ -50,5 +53,12 @@ const globalForStrategy = globalThis as unknown as { __sessionStrategy?: Session
 
 /** The app's session strategy, from the validated process environment. */
 export function sessionStrategy(): SessionStrategy {
-  return (globalForStrategy.__sessionStrategy ??= createSessionStrategy(getEnv(), getDb()));
+  if (!globalForStrategy.__sessionStrategy) {
+    const env = getEnv();
+    globalForStrategy.__sessionStrategy = createSessionStrategy(env, getDb());
+    // JWT sessions trust their token between rechecks: PostgreSQL tells this process about changes at once.
+    if (env.AUTH_SESSION_STRATEGY === "jwt" && env.databaseProvider === "postgresql")
+      listenForChanges(env.DATABASE_URL);
+  }
+  return globalForStrategy.__sessionStrategy;
 }

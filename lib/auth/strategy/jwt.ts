@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { JWT } from "next-auth/jwt";
 import type { Db } from "../../db";
 import { claimsFromRow, claimsSelect, loadClaims, toSession, type SessionClaims } from "../claims";
+import { feedState, lastChangeFor } from "./change-feed";
 import { jwtDecrypterFor } from "./jwt-decrypter";
 import {
   createSessionRow,
@@ -49,7 +50,8 @@ function tokenWithClaims(token: JWT, claims: SessionClaims, sid: string, authTim
   };
 }
 
-type JwtCheck = { checkedAt: number; claims: SessionClaims | null };
+/** `checkedAt` in seconds as the token carries it; `readAtMs` when the database was asked, to order it with changes. */
+type JwtCheck = { checkedAt: number; readAtMs: number; claims: SessionClaims | null };
 
 // Recheck results per session id, shared by Auth.js's jwt callback and verify(), so one instance asks the
 // database about a JWT session at most once per AUTH_JWT_RECHECK_SECONDS even when no new cookie can be written
@@ -87,15 +89,20 @@ export function jwtStrategy(env: StrategyEnv, db: Db): SessionStrategy {
     }
     const tokenCheckedAt = typeof token.claimsCheckedAt === "number" ? token.claimsCheckedAt : 0;
     const cached = jwtChecks.get(sid);
-    if (cached && cached.checkedAt >= tokenCheckedAt && fresh(cached.checkedAt)) {
+    // A change to this session, its user or its role since a check makes that check stale (change-feed.ts).
+    const roles = [token.role, cached?.claims?.role].filter((role): role is string => typeof role === "string");
+    const changedAt = lastChangeFor({ sessionId: sid, userId: token.sub ?? "", roles });
+    if (cached && cached.checkedAt >= tokenCheckedAt && fresh(cached.checkedAt) && cached.readAtMs > changedAt) {
       return cached.claims ? { claims: cached.claims, checkedAt: cached.checkedAt } : null;
     }
-    if (fresh(tokenCheckedAt)) {
+    // The token's check time has whole seconds: it counts only when surely after the last change.
+    if (fresh(tokenCheckedAt) && tokenCheckedAt * 1000 > changedAt) {
       const claims = claimsFromToken(token);
       return claims ? { claims, checkedAt: tokenCheckedAt } : null;
     }
 
     const now = nowSeconds();
+    const readAtMs = Date.now();
     // Rows of the database strategy are never accepted here (their ids are not sids either).
     const row = await db.session.findUnique({
       where: { id: sid, strategy: "jwt" },
@@ -103,7 +110,7 @@ export function jwtStrategy(env: StrategyEnv, db: Db): SessionStrategy {
     });
     if (!row || row.expires.getTime() <= Date.now() || !row.user.active) {
       await endSessionRow(db, sid);
-      rememberCheck(sid, { checkedAt: now, claims: null });
+      rememberCheck(sid, { checkedAt: now, readAtMs, claims: null });
       return null; // revoked, expired or disabled
     }
     if (sliding && Date.now() - row.lastSeenAt.getTime() >= env.AUTH_SESSION_UPDATE_AGE * 1000) {
@@ -113,7 +120,7 @@ export function jwtStrategy(env: StrategyEnv, db: Db): SessionStrategy {
       });
     }
     const claims = claimsFromRow(row.user);
-    rememberCheck(sid, { checkedAt: now, claims });
+    rememberCheck(sid, { checkedAt: now, readAtMs, claims });
     return { claims, checkedAt: now };
   }
 
@@ -126,6 +133,7 @@ export function jwtStrategy(env: StrategyEnv, db: Db): SessionStrategy {
 
   return {
     verify,
+    changeFeed: feedState,
     authConfig: {
       session: { strategy: "jwt", maxAge: env.AUTH_SESSION_MAX_AGE, updateAge: env.AUTH_SESSION_UPDATE_AGE },
       callbacks: {

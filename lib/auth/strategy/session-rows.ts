@@ -1,6 +1,7 @@
 import type { Db } from "../../db";
 import type { Env } from "../../env";
 import { currentRequestMeta } from "../request-meta";
+import { publishChange } from "./change-feed";
 import { currentSessionCookie } from "../session-cookie";
 import type { SessionCookieValue, StrategyEnv, VerifiedSession } from ".";
 
@@ -32,6 +33,7 @@ export async function createSessionRow(
 /** Ends a session by deleting its row (its session data goes with it: ON DELETE CASCADE). */
 export async function endSessionRow(db: Db, id: string): Promise<void> {
   await db.session.deleteMany({ where: { id } });
+  publishChange({ kind: "session", id });
 }
 
 export function isPastAbsoluteLifetime(

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
+import { revokeSession, revokeUserSessions } from "../../lib/auth/session-admin";
+import { createSessionStrategy, type SessionStrategy } from "../../lib/auth/strategy";
+import { feedState, listenForChanges, stopListeningForChanges } from "../../lib/auth/strategy/change-feed";
+import { setUserRole } from "../../lib/users";
+import { testProvider } from "../../harness/databases";
+import { AuthClient } from "../support/auth-client";
+import { createTestContext, type TestContext } from "../support/test-env";
+import { createUser } from "../support/users";
+
+// A JWT session trusts its token for AUTH_JWT_RECHECK_SECONDS (five minutes here), unless a change to it, its user
+// or its role was announced since: the app's own changes in-process, any change through PostgreSQL's triggers.
+const provider = testProvider();
+const password = "correct-horse-battery";
+
+async function waitFor(done: () => Promise<boolean>, timeoutMs = 3_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
+}
+
+describe(`JWT sessions hear about changes (${provider})`, () => {
+  let ctx: TestContext;
+  let strategy: SessionStrategy;
+  let userId: string;
+  let n = 0;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ AUTH_SESSION_STRATEGY: "jwt", AUTH_JWT_RECHECK_SECONDS: "300" });
+    strategy = createSessionStrategy(ctx.env, ctx.db);
+    userId = (await createUser(ctx.db, { email: "feed@example.com", password })).id;
+  });
+  afterAll(async () => {
+    await stopListeningForChanges();
+    await ctx.cleanup();
+  });
+
+  /** A fresh sign-in's cookie, accepted once (so the check is cached, as on a busy instance). */
+  async function signedInCookie() {
+    const client = new AuthClient(ctx.env, ctx.db);
+    await client.signIn("feed@example.com", password);
+    const cookie = { name: PLAIN_SESSION_COOKIE, value: client.sessionCookie()! };
+    const verified = await strategy.verify(cookie);
+    expect(verified).not.toBeNull();
+    return { cookie, sessionId: verified!.sessionId, nth: n++ };
+  }
+
+  it("a session revoked by the app is refused on the next request, long before the recheck window", async () => {
+    const { cookie, sessionId } = await signedInCookie();
+    await revokeSession(ctx.db, sessionId);
+    expect(await strategy.verify(cookie)).toBeNull();
+  });
+
+  it("'sign out everywhere' refuses every other session at once and keeps the one it spares", async () => {
+    const kept = await signedInCookie();
+    const ended = await signedInCookie();
+    await revokeUserSessions(ctx.db, userId, { exceptId: kept.sessionId });
+    expect(await strategy.verify(ended.cookie)).toBeNull();
+    expect(await strategy.verify(kept.cookie)).not.toBeNull();
+  });
+
+  it("a role change by the app shows on the next request", async () => {
+    const { cookie } = await signedInCookie();
+    await setUserRole(ctx.db, userId, "admin");
+    try {
+      expect((await strategy.verify(cookie))?.session.user.role).toBe("admin");
+    } finally {
+      await setUserRole(ctx.db, userId, "user");
+    }
+  });
+
+  it("a change made behind the app's back waits for the recheck window without the feed", async () => {
+    const { cookie } = await signedInCookie();
+    await ctx.db.user.update({ where: { id: userId }, data: { name: "Renamed" } });
+    expect((await strategy.verify(cookie))?.session.user.name).not.toBe("Renamed");
+  });
+
+  it.runIf(provider === "postgresql")(
+    "PostgreSQL: changes made with plain SQL reach the session through the feed",
+    async () => {
+      listenForChanges(ctx.env.DATABASE_URL);
+      expect(await waitFor(async () => feedState() === "live")).toBe(true);
+      const { cookie } = await signedInCookie();
+      await ctx.db.$executeRawUnsafe(`UPDATE "User" SET "roleName" = 'admin' WHERE "id" = $1`, userId);
+      expect(await waitFor(async () => (await strategy.verify(cookie))?.session.user.role === "admin")).toBe(true);
+
+      const other = await signedInCookie();
+      await ctx.db.$executeRawUnsafe(`DELETE FROM "Session" WHERE "id" = $1`, other.sessionId);
+      expect(await waitFor(async () => (await strategy.verify(other.cookie)) === null)).toBe(true);
+
+      const disabled = await signedInCookie();
+      await ctx.db.$executeRawUnsafe(`UPDATE "User" SET "active" = false WHERE "id" = $1`, userId);
+      try {
+        expect(await waitFor(async () => (await strategy.verify(disabled.cookie)) === null)).toBe(true);
+      } finally {
+        await ctx.db.user.update({ where: { id: userId }, data: { active: true, roleName: "user" } });
+      }
+    },
+  );
+});

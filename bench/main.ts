@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--skip-build] [--only=routes,signin,scale,purge,cookies]
+// npm run bench [-- --quick] [--skip-build] [--only=routes,signin,scale,purge,cookies,feed]
 // (BENCH_PURGE_ONLY=sqlite|postgresql limits the purge phase to one database, for trying purge settings.)
 //
 // Builds the app into .next-bench, starts production servers on throwaway SQLite and PostgreSQL databases,
@@ -19,6 +19,7 @@ import { benchCookieDecryption } from "./cookie-decryption";
 import { BenchDatabases } from "./databases";
 import { elapsedSeconds, log } from "./log";
 import { machineInfo, sourceVersion } from "./machine";
+import { benchFeed } from "./feed";
 import { benchPurge } from "./purge";
 import { benchmarksMarkdown, printResults } from "./report";
 import type { BenchResults } from "./results";
@@ -35,7 +36,7 @@ import {
 } from "./settings";
 import { eventLoopDuringHashing, signInThroughput } from "./sign-in";
 
-const PHASES = ["routes", "signin", "scale", "purge", "cookies"] as const;
+const PHASES = ["routes", "signin", "scale", "purge", "cookies", "feed"] as const;
 type Phase = (typeof PHASES)[number];
 
 const USAGE = `Usage: npm run bench [-- --quick] [--skip-build] [--only=${PHASES.join(",")}] [--report-only]
@@ -186,7 +187,7 @@ async function main() {
   }
   const purgesPostgres =
     phases.has("purge") && (!process.env.BENCH_PURGE_ONLY || process.env.BENCH_PURGE_ONLY === "postgresql");
-  if (phases.has("routes") || phases.has("scale") || purgesPostgres) {
+  if (phases.has("routes") || phases.has("scale") || phases.has("feed") || purgesPostgres) {
     // The same server search as `npm test`; the bench databases are created on it (harness/databases.ts).
     postgres = await findOrStartPostgres({ forBenchmark: true });
     log(`PostgreSQL: ${postgres.summary}`);
@@ -243,6 +244,10 @@ async function main() {
       : []) {
       log(`purge: ${provider}, ${settings.purge.rows.toLocaleString("en-US")} expired sessions`);
       results.purge.push(await timed("purge", () => benchPurge(databases, provider, settings)));
+    }
+    if (phases.has("feed")) {
+      log("feed: change propagation across three JWT instances on PostgreSQL");
+      results.feed = await timed("feed", () => benchFeed(databases, settings));
     }
   } finally {
     await databases.dropAll();

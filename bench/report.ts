@@ -325,6 +325,26 @@ export function resultTables(results: BenchResults): Table[] {
     });
   }
 
+  const feed = results.feed;
+  if (feed) {
+    const ms = (value: number) => fixed(value, 1);
+    tables.push({
+      title: `Change propagation: JWT sessions on ${feed.instances} instances, one PostgreSQL database (lib/auth/strategy/change-feed.ts)`,
+      headers: ["change", "feed", "changes", "p50 ms", "p99 ms", "max ms"],
+      rows: feed.cases.map((c) => [
+        c.change,
+        c.feed === "on" ? "on (LISTEN/NOTIFY)" : `off (recheck window ${feed.recheckSeconds} s)`,
+        String(c.latency.count),
+        ms(c.latency.p50),
+        ms(c.latency.p99),
+        ms(c.latency.max),
+      ]),
+      notes: [
+        "Time from the change (sign-out answered, or the SQL UPDATE committed) until both other instances refuse the copied token or show the new role; each polled every 2 ms.",
+      ],
+    });
+  }
+
   if (results.purge.length) {
     tables.push({
       title: `Purging expired sessions (lib/auth/session-admin.ts, separate process) during sign-ins (bcrypt cost ${settings.purge.bcryptCost}, ${settings.purge.signInConcurrency} concurrent)`,

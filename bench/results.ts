@@ -1,4 +1,5 @@
 import type { CookieDecryptionResult } from "./cookie-decryption";
+import type { FeedResult } from "./feed";
 import type { MachineInfo } from "./machine";
 import type { PurgeRun } from "./purge";
 import type { ServerRun } from "./routes";
@@ -23,5 +24,7 @@ export type BenchResults = {
   purge: PurgeRun[];
   /** Absent in results from before this was measured. */
   cookieDecryption?: CookieDecryptionResult;
+  /** Absent in results from before this was measured. */
+  feed?: FeedResult;
   problems: string[];
 };

@@ -54,6 +54,8 @@ export function benchSettings(quick: boolean) {
     connections: 10,
     /** JWT cookies decrypted in-process, each once (memo misses), then as many memo hits. */
     cookieDecryptions: quick ? 1_000 : 4_000,
+    /** Sign-outs and SQL role changes timed across three JWT instances; fewer with the feed off (each waits the window). */
+    feed: { changes: quick ? 100 : 1_000, cutChanges: quick ? 3 : 10, recheckSeconds: 5 },
     warmupSeconds: quick ? 0.5 : 2,
     routeSeconds: quick ? 2 : 8,
     /** Each route's seconds are split into this many turns, alternating between the routes. */

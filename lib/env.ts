@@ -49,6 +49,11 @@ const envSchema = z
     AUTH_HASH_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(32),
     /** JWT mode: how often a token's user, role and permissions are re-read from the database. */
     AUTH_JWT_RECHECK_SECONDS: z.coerce.number().int().min(0).default(60),
+    /**
+     * JWT mode on PostgreSQL: listen for announced changes so revocations apply on the next request. "off" behind a
+     * transaction-pooling proxy (PgBouncer), where LISTEN cannot work; the recheck window is then the bound.
+     */
+    AUTH_JWT_CHANGE_FEED: z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on"),
     /** How often open pages ask whether their session is still live (0: only on focus and tab events). */
     AUTH_CLIENT_REFRESH_SECONDS: z.coerce.number().int().min(0).default(60),
     /** bcrypt cost factor for new hashes; existing hashes are upgraded on the next sign-in. */

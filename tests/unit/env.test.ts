@@ -17,6 +17,7 @@ describe("parseEnv", () => {
 
   it("rejects an unknown strategy, naming the variable and the allowed values", () => {
     expect(() => parseEnv({ AUTH_SESSION_STRATEGY: "cookie" })).toThrow(EnvError);
+    expect(() => parseEnv({ AUTH_JWT_CHANGE_FEED: "maybe" })).toThrow(/AUTH_JWT_CHANGE_FEED/);
     expect(() => parseEnv({ AUTH_SESSION_STRATEGY: "cookie" })).toThrow(
       /AUTH_SESSION_STRATEGY: must be "database" or "jwt"/,
     );

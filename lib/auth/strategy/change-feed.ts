@@ -15,6 +15,7 @@ export const CHANNEL = "auth_changes";
 export type AuthChange =
   { kind: "session"; id: string } | { kind: "user"; id: string } | { kind: "role"; name: string };
 
+/** live/degraded: listening to PostgreSQL (or trying to); in-process: only this process's own changes. */
 export type FeedState = "live" | "degraded" | "in-process";
 
 /** Changes kept per kind; beyond it the oldest goes and every check before it counts as stale (safe, not lost). */

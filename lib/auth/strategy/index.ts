@@ -57,8 +57,8 @@ export function sessionStrategy(): SessionStrategy {
     const env = getEnv();
     globalForStrategy.__sessionStrategy = createSessionStrategy(env, getDb());
     // JWT sessions trust their token between rechecks: PostgreSQL tells this process about changes at once.
-    if (env.AUTH_SESSION_STRATEGY === "jwt" && env.databaseProvider === "postgresql")
-      listenForChanges(env.DATABASE_URL);
+    const listens = env.AUTH_JWT_CHANGE_FEED === "on" && env.databaseProvider === "postgresql";
+    if (env.AUTH_SESSION_STRATEGY === "jwt" && listens) listenForChanges(env.DATABASE_URL);
   }
   return globalForStrategy.__sessionStrategy;
 }

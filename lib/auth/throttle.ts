@@ -60,7 +60,9 @@ async function reserveOne(db: Db, limit: Limit, now: Date): Promise<Reservation>
   await resetIfOver(db, limit, now);
   const row = await increment(db, limit.key, now);
   if (row.lockedUntil && row.lockedUntil > now) {
-    return { ok: false, retryAfterSeconds: Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000) };
+    // A concurrent request with a later `now` may have set the lock: never report more than the lockout itself.
+    const remaining = Math.ceil((row.lockedUntil.getTime() - now.getTime()) / 1000);
+    return { ok: false, retryAfterSeconds: Math.min(remaining, limit.lockoutSeconds) };
   }
   if (row.failures <= limit.max) return { ok: true };
   // Over the limit: lock the key (only the first refusal sets the time, so later ones do not extend it).

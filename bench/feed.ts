@@ -1,4 +1,5 @@
 import pg from "pg";
+import { eventually } from "../harness/eventually";
 import { HttpClient } from "../harness/http-client";
 import { serverEnv, startServer, type RunningServer } from "../harness/server";
 import { BENCH_USER, type BenchDatabases } from "./databases";
@@ -15,12 +16,6 @@ export type FeedResult = { instances: number; recheckSeconds: number; cases: Fee
 
 const POLL_MS = 2;
 const GIVE_UP_MS = 120_000;
-
-function copyOf(client: HttpClient, server: RunningServer): HttpClient {
-  const copy = new HttpClient(server.url);
-  for (const [name, value] of client.cookies) copy.cookies.set(name, value);
-  return copy;
-}
 
 /** Milliseconds from now until `seen` holds on every client (each polled every POLL_MS). */
 async function untilAll(clients: HttpClient[], seen: (client: HttpClient) => Promise<boolean>): Promise<number> {
@@ -59,14 +54,14 @@ async function measure(
   const roleBySql: number[] = [];
   for (let i = 0; i < count; i++) {
     const client = await signedIn(first);
-    const copies = others.map((server) => copyOf(client, server));
+    const copies = others.map((server) => client.sameBrowserOn(server.url));
     for (const copy of copies) if (await refused(copy)) throw new Error("a fresh session was refused");
     await client.signOut();
     signOut.push(await untilAll(copies, refused));
 
     // A fresh session watches the role change, so without the feed it waits a whole recheck window.
     const watcher = await signedIn(first);
-    const watchers = others.map((server) => copyOf(watcher, server));
+    const watchers = others.map((server) => watcher.sameBrowserOn(server.url));
     for (const copy of watchers) if (await refused(copy)) throw new Error("a fresh session was refused");
     const role = i % 2 ? "user" : "admin";
     await sql.query(`UPDATE "User" SET "roleName" = $1 WHERE "id" = $2`, [role, userId]);
@@ -98,12 +93,12 @@ export async function benchFeed(databases: BenchDatabases, settings: BenchSettin
     for (const feed of ["on", "off"] as const) {
       const trio = await Promise.all([start(feed), start(feed), start(feed)]);
       for (const server of trio) {
-        const health = await new HttpClient(server.url).json<{ revocationFeed: string }>("/api/health");
         const expected = feed === "on" ? "live" : "in-process";
-        for (let i = 0; i < 200 && health.body.revocationFeed !== expected; i++) {
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          Object.assign(health, await new HttpClient(server.url).json<{ revocationFeed: string }>("/api/health"));
-        }
+        await eventually(
+          () => new HttpClient(server.url).json<{ revocationFeed: string }>("/api/health"),
+          (health) => health.body.revocationFeed === expected,
+          10_000,
+        );
       }
       const count = feed === "on" ? changes : cutChanges;
       log(`feed: ${count} sign-outs and ${count} SQL role changes, feed ${feed}`);

@@ -13,6 +13,13 @@ export class HttpClient {
     return this.cookies.session;
   }
 
+  /** The same browser (a copy of its cookies) talking to another instance at `url`. */
+  sameBrowserOn(url: string): HttpClient {
+    const other = new HttpClient(url);
+    for (const [name, value] of this.cookies) other.cookies.set(name, value);
+    return other;
+  }
+
   async fetch(path: string, init: RequestInit & { form?: Record<string, string> } = {}): Promise<Response> {
     const headers = new Headers(init.headers);
     if (this.cookies.size && !headers.has("cookie")) headers.set("cookie", this.cookieHeader());

@@ -61,11 +61,7 @@ async function newUser() {
 async function browserOn(server: RunningServer, user: { email: string; password: string }, others: RunningServer[]) {
   const client = new HttpClient(server.url);
   expect((await client.signIn(user.email, user.password)).status).toBe(302);
-  const copies = others.map((other) => {
-    const copy = new HttpClient(other.url);
-    for (const [name, value] of client.cookies) copy.cookies.set(name, value);
-    return copy;
-  });
+  const copies = others.map((other) => client.sameBrowserOn(other.url));
   for (const each of [client, ...copies]) expect((await each.json("/api/me")).status).toBe(200);
   return { client, copies };
 }

@@ -98,19 +98,8 @@ export async function withinJwtRecheckWindow<T>(attempt: () => Promise<T>, tries
   throw new Error(`No attempt finished within ${budgetMs} ms: the machine is too slow for this check`);
 }
 
-/** Reads until `done` says yes or `timeoutMs` has passed (a change announced by the database arrives within ms). */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 1_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() >= deadline) return value;
-    await sleep(25);
-  }
-}
+// A change announced by the database arrives within ms: e2e files wait for it with `eventually`.
+export { eventually } from "../../harness/eventually";
 
 /**
  * The environment of a server of a file's own: the run's database, strategy and JWT re-check window, with

@@ -32,12 +32,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const waitPastJwtRecheck = () => sleep((recheckSeconds + 1) * 1000);
 
 /** The same browser (same cookies) talking to the other instance. */
-function sameBrowserOn(client: HttpClient, url: string): HttpClient {
-  const other = new HttpClient(url);
-  for (const [name, value] of client.cookies) other.cookies.set(name, value);
-  return other;
-}
-
 async function newUser(label: string) {
   const email = `e2e-multi-${label}-${randomBytes(4).toString("hex")}@example.com`;
   const password = `pw-${randomBytes(8).toString("hex")}`;
@@ -61,7 +55,7 @@ describe(`two instances on one database (${strategy})`, () => {
   it("a session made on instance A is accepted by instance B", async () => {
     const user = await newUser("accept");
     const onA = await signedInOnA(user);
-    const onB = sameBrowserOn(onA, instanceB.url);
+    const onB = onA.sameBrowserOn(instanceB.url);
     const me = await onB.json<{ user: { id: string; email: string } }>("/api/me");
     expect(me.status).toBe(200);
     expect(me.body.user).toMatchObject({ id: user.id, email: user.email });
@@ -71,7 +65,7 @@ describe(`two instances on one database (${strategy})`, () => {
     it("signing out on A ends the session on B at its next request", async () => {
       const user = await newUser("signout");
       const onA = await signedInOnA(user);
-      const onB = sameBrowserOn(onA, instanceB.url);
+      const onB = onA.sameBrowserOn(instanceB.url);
       expect((await onB.json("/api/me")).status).toBe(200);
 
       await onA.signOut();
@@ -82,7 +76,7 @@ describe(`two instances on one database (${strategy})`, () => {
     it("a role changed in the database is seen by both instances at their next request", async () => {
       const user = await newUser("role");
       const onA = await signedInOnA(user);
-      const onB = sameBrowserOn(onA, instanceB.url);
+      const onB = onA.sameBrowserOn(instanceB.url);
       expect([await roleSeenBy(onA), await roleSeenBy(onB)]).toEqual(["user", "user"]);
 
       await db.user.update({ where: { id: user.id }, data: { roleName: "admin" } });
@@ -96,13 +90,13 @@ describe(`two instances on one database (${strategy})`, () => {
     it("signing out on A: the token keeps working on B until its recheck window ends, then B rejects it", async () => {
       const user = await newUser("signout");
       const onA = await signedInOnA(user);
-      const onB = sameBrowserOn(onA, instanceB.url);
+      const onB = onA.sameBrowserOn(instanceB.url);
       await onA.signOut();
       expect(await db.session.count({ where: { userId: user.id } })).toBe(0);
 
       await waitPastJwtRecheck();
       expect((await onB.json("/api/me")).status).toBe(401);
-      expect((await sameBrowserOn(onB, baseUrl).json("/api/me")).status).toBe(401);
+      expect((await onB.sameBrowserOn(baseUrl).json("/api/me")).status).toBe(401);
     });
 
     it.runIf(!changeFeed)(
@@ -114,7 +108,7 @@ describe(`two instances on one database (${strategy})`, () => {
           const started = Date.now();
           const user = await newUser(`window${attempt}`);
           const onA = await signedInOnA(user);
-          const onB = sameBrowserOn(onA, instanceB.url);
+          const onB = onA.sameBrowserOn(instanceB.url);
           await onA.signOut();
           const status = (await onB.json("/api/me")).status;
           if (Date.now() - started < budgetMs) {
@@ -129,7 +123,7 @@ describe(`two instances on one database (${strategy})`, () => {
     it("a role changed in the database is seen by both instances once the recheck window has passed", async () => {
       const user = await newUser("role");
       const onA = await signedInOnA(user);
-      const onB = sameBrowserOn(onA, instanceB.url);
+      const onB = onA.sameBrowserOn(instanceB.url);
       expect([await roleSeenBy(onA), await roleSeenBy(onB)]).toEqual(["user", "user"]);
 
       await db.user.update({ where: { id: user.id }, data: { roleName: "admin" } });

@@ -5,6 +5,7 @@ import { createSessionStrategy, type SessionStrategy } from "../../lib/auth/stra
 import { feedState, listenForChanges, stopListeningForChanges } from "../../lib/auth/strategy/change-feed";
 import { setUserRole } from "../../lib/users";
 import { testProvider } from "../../harness/databases";
+import { eventually } from "../../harness/eventually";
 import { AuthClient } from "../support/auth-client";
 import { createTestContext, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";
@@ -14,14 +15,7 @@ import { createUser } from "../support/users";
 const provider = testProvider();
 const password = "correct-horse-battery";
 
-async function waitFor(done: () => Promise<boolean>, timeoutMs = 3_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return true;
-}
+const eventuallyTrue = (check: () => Promise<boolean>) => eventually(check, (yes) => yes, 3_000);
 
 describe(`JWT sessions hear about changes (${provider})`, () => {
   let ctx: TestContext;
@@ -83,19 +77,21 @@ describe(`JWT sessions hear about changes (${provider})`, () => {
     "PostgreSQL: changes made with plain SQL reach the session through the feed",
     async () => {
       listenForChanges(ctx.env.DATABASE_URL);
-      expect(await waitFor(async () => feedState() === "live")).toBe(true);
+      expect(await eventuallyTrue(async () => feedState() === "live")).toBe(true);
       const { cookie } = await signedInCookie();
       await ctx.db.$executeRawUnsafe(`UPDATE "User" SET "roleName" = 'admin' WHERE "id" = $1`, userId);
-      expect(await waitFor(async () => (await strategy.verify(cookie))?.session.user.role === "admin")).toBe(true);
+      expect(await eventuallyTrue(async () => (await strategy.verify(cookie))?.session.user.role === "admin")).toBe(
+        true,
+      );
 
       const other = await signedInCookie();
       await ctx.db.$executeRawUnsafe(`DELETE FROM "Session" WHERE "id" = $1`, other.sessionId);
-      expect(await waitFor(async () => (await strategy.verify(other.cookie)) === null)).toBe(true);
+      expect(await eventuallyTrue(async () => (await strategy.verify(other.cookie)) === null)).toBe(true);
 
       const disabled = await signedInCookie();
       await ctx.db.$executeRawUnsafe(`UPDATE "User" SET "active" = false WHERE "id" = $1`, userId);
       try {
-        expect(await waitFor(async () => (await strategy.verify(disabled.cookie)) === null)).toBe(true);
+        expect(await eventuallyTrue(async () => (await strategy.verify(disabled.cookie)) === null)).toBe(true);
       } finally {
         await ctx.db.user.update({ where: { id: userId }, data: { active: true, roleName: "user" } });
       }

@@ -6,6 +6,7 @@ import { serverEnv, startServer, type RunningServer } from "../../harness/server
 import { e2eDb, e2eTarget } from "../support/e2e-env";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy";
 import { createUser } from "../support/users";
+import { LISTENER_NAME } from "../../lib/auth/strategy/change-feed";
 import { eventually } from "./helpers";
 
 // JWT sessions on PostgreSQL: database triggers announce every ended session, disabled user and role change, and
@@ -133,6 +134,28 @@ describe.runIf(changeFeed)("change feed: JWT sessions hear every change at once 
     const { client, copies } = await browserOn(b, user, [cut]);
     await client.signOut();
     expect((await status401(copies[0])).status).toBe(401);
+  });
+
+  it("a listener ended by pg_terminate_backend comes back by itself; a revocation made meanwhile still reaches it", async () => {
+    const health = () => new HttpClient(c.url).json<{ revocationFeed: string }>("/api/health");
+    const user = await newUser();
+    const { copies } = await browserOn(b, user, [c]);
+    const ended = await db.$queryRawUnsafe<{ ended: boolean }[]>(
+      `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE application_name = $1`,
+      `${LISTENER_NAME} ${c.process.pid}`,
+    );
+    expect(ended).toEqual([{ ended: true }]);
+    expect((await eventually(health, (h) => h.body.revocationFeed === "degraded", 5_000)).body.revocationFeed).toBe(
+      "degraded",
+    );
+    // Announced while C is not listening (its reconnect waits half a second): C must not miss it once it listens again.
+    await db.$executeRawUnsafe(`DELETE FROM "Session" WHERE "userId" = $1`, user.id);
+    expect((await health()).body.revocationFeed).toBe("degraded");
+    expect((await eventually(health, (h) => h.body.revocationFeed === "live", 10_000)).body.revocationFeed).toBe(
+      "live",
+    );
+    expect((await copies[0].json("/api/me")).status).toBe(401);
+    expect(c.output()).toContain("[auth] change feed lost");
   });
 
   it("a burst of 10,000 announcements does not stall requests", async () => {

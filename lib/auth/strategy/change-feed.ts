@@ -11,6 +11,8 @@ import pg from "pg";
 // reconnecting every earlier check counts as stale (events may have been missed in between).
 
 export const CHANNEL = "auth_changes";
+/** The listener connection's application_name, followed by the process id. */
+export const LISTENER_NAME = "auth-change-feed";
 
 export type AuthChange =
   { kind: "session"; id: string } | { kind: "user"; id: string } | { kind: "role"; name: string };
@@ -105,7 +107,9 @@ export function listenForChanges(url: string): void {
 
   const connect = async () => {
     if (stopped) return;
-    const client = (current = new pg.Client({ connectionString: url, keepAlive: true }));
+    // Named so an operator can find (or end) each process's listener in pg_stat_activity.
+    const application_name = `${LISTENER_NAME} ${process.pid}`;
+    const client = (current = new pg.Client({ connectionString: url, keepAlive: true, application_name }));
     let retried = false;
     const retry = (reason: string) => {
       if (retried || stopped) return;

@@ -1,5 +1,5 @@
 import type { ServerRun } from "./routes";
-import { BASELINE_ROUTE } from "./settings";
+import { BASELINE_ROUTE, setupLabel } from "./settings";
 
 // docs/benchmarks.svg: one horizontal bar per database × strategy × authenticated route, its req/s as a share
 // of its no-auth baseline measured on the same server (route handler: /api/ping; page: the signed-out page),
@@ -13,7 +13,7 @@ export function ratioChartSvg(servers: ServerRun[], target: number, subtitle: st
   const bars = servers.flatMap((run) =>
     run.routes
       .filter((r) => r.kind === "authenticated")
-      .map((r) => ({ label: `${run.provider} · ${run.strategy} · ${r.route}`, ratio: r.baselineRatio ?? r.ratio })),
+      .map((r) => ({ label: `${run.provider} · ${setupLabel(run)} · ${r.route}`, ratio: r.baselineRatio ?? r.ratio })),
   );
   const width = 760;
   const labelWidth = 250;

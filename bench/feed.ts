@@ -85,7 +85,7 @@ export async function benchFeed(databases: BenchDatabases, settings: BenchSettin
       serverEnv({
         ...appEnv(settings, { DATABASE_URL: database.url, AUTH_SESSION_STRATEGY: "jwt" }),
         AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds),
-        AUTH_JWT_CHANGE_FEED: feed,
+        AUTH_CHANGE_FEED: feed,
       }),
     ).then((server) => (servers.push(server), server));
   try {

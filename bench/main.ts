@@ -29,10 +29,11 @@ import {
   BENCH_DIST_DIR,
   benchSettings,
   PROVIDERS,
-  STRATEGIES,
+  setupLabel,
+  setupsFor,
   TARGETS,
   type BenchSettings,
-  type Strategy,
+  type SessionSetup,
 } from "./settings";
 import { eventLoopDuringHashing, signInThroughput } from "./sign-in";
 
@@ -87,18 +88,20 @@ function build(): void {
 
 async function withServer<T>(
   databases: BenchDatabases,
-  run: { provider: DatabaseProvider; strategy: Strategy },
+  run: SessionSetup & { provider: DatabaseProvider },
   settings: BenchSettings,
   fn: (server: RunningServer) => Promise<T>,
 ): Promise<T> {
   const database = await databases.create(run.provider, settings.bcryptCost);
   try {
     log("  database ready; starting next start");
-    const server = await startBenchServer(database, run.strategy, settings);
+    const server = await startBenchServer(database, run, settings);
     try {
       return await fn(server);
     } catch (error) {
-      console.error(`--- next start output (${run.provider} / ${run.strategy}) ---\n${server.output().slice(-3000)}`);
+      console.error(
+        `--- next start output (${run.provider} / ${setupLabel(run)}) ---\n${server.output().slice(-3000)}`,
+      );
       throw error;
     } finally {
       await server.stop();
@@ -195,11 +198,12 @@ async function main() {
   }
   try {
     for (const provider of phases.has("routes") ? PROVIDERS : []) {
-      for (const strategy of STRATEGIES) {
-        log(`routes: ${provider} / ${strategy}`);
+      for (const setup of setupsFor(provider)) {
+        const { strategy } = setup;
+        log(`routes: ${provider} / ${setupLabel(setup)}`);
         await timed("routes", () =>
-          withServer(databases, { provider, strategy }, settings, async (server) => {
-            results.servers.push(await benchRoutes(server, { provider, strategy }, settings));
+          withServer(databases, { provider, ...setup }, settings, async (server) => {
+            results.servers.push(await benchRoutes(server, { provider, ...setup }, settings));
             // Sign-ins per second on the server that is already up (one combination is enough).
             if (phases.has("signin") && provider === "sqlite" && strategy === "database") {
               log(`sign-in: sign-ins per second (${provider} / ${strategy})`);

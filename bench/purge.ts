@@ -136,7 +136,7 @@ export async function benchPurge(
 async function purgeDuringSignIns(database: BenchDatabase, settings: BenchSettings): Promise<PurgeRun> {
   const { rows, bcryptCost, batchSize, pauseMs, beforeSeconds, signInConcurrency } = settings.purge;
   const { provider } = database;
-  const server = await startBenchServer(database, "database", settings, bcryptCost);
+  const server = await startBenchServer(database, { strategy: "database" }, settings, bcryptCost);
   try {
     // A server in use has served signed-in requests before the purge runs; whatever the app sets up on its
     // first session check (e.g. SQLite's journal mode) is then in place, and reported.

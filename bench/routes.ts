@@ -14,7 +14,8 @@ import {
   type BenchSettings,
   type RouteName,
   type RouteSpec,
-  type Strategy,
+  setupLabel,
+  type SessionSetup,
 } from "./settings";
 
 // Requests per second (and CPU per request) for every route in settings.ts ROUTES against one `next start`, with
@@ -38,9 +39,8 @@ export type MemoryResult = {
   /** Change over the last batch. */
   growthMiB: number;
 };
-export type ServerRun = {
+export type ServerRun = SessionSetup & {
   provider: DatabaseProvider;
-  strategy: Strategy;
   /** Bytes of the session cookie (name=value, all chunks) a signed-in browser sends with every request. */
   sessionCookieBytes: number;
   routes: RouteResult[];
@@ -54,13 +54,18 @@ const starting = new Set<Promise<RunningServer>>();
 
 export async function startBenchServer(
   database: BenchDatabase,
-  strategy: Strategy,
+  { strategy, sessionCache }: SessionSetup,
   settings: BenchSettings,
   bcryptCost?: number,
 ): Promise<RunningServer> {
   const start = startServer(
     serverEnv(
-      appEnv(settings, { DATABASE_URL: database.url, AUTH_SESSION_STRATEGY: strategy, AUTH_BCRYPT_COST: bcryptCost }),
+      appEnv(settings, {
+        DATABASE_URL: database.url,
+        AUTH_SESSION_STRATEGY: strategy,
+        AUTH_BCRYPT_COST: bcryptCost,
+        sessionCache,
+      }),
     ),
   ).then((server) => (running.add(server), server));
   starting.add(start);
@@ -111,7 +116,7 @@ async function signIn(server: RunningServer): Promise<{ cookie: string; sessionC
 
 export async function benchRoutes(
   server: RunningServer,
-  run: { provider: DatabaseProvider; strategy: Strategy },
+  run: SessionSetup & { provider: DatabaseProvider },
   settings: BenchSettings,
 ): Promise<ServerRun> {
   const { cookie, sessionCookieBytes } = await signIn(server);
@@ -119,7 +124,7 @@ export async function benchRoutes(
   const problems: string[] = [];
   const check = (name: string, summary: LoadSummary) => {
     const problem = loadProblem(summary, 200);
-    if (problem) problems.push(`${run.provider}/${run.strategy} ${name}: ${problem}`);
+    if (problem) problems.push(`${run.provider}/${setupLabel(run)} ${name}: ${problem}`);
     return summary;
   };
   const options = (route: RouteSpec): LoadOptions => ({

@@ -109,7 +109,7 @@ async function apiMeOnBoth(
   settings: BenchSettings,
 ): Promise<{ small: LoadSummary; large: LoadSummary }> {
   const servers = await Promise.all(
-    [small, large].map((database) => startBenchServer(database, "database", settings, 4)),
+    [small, large].map((database) => startBenchServer(database, { strategy: "database" }, settings, 4)),
   );
   try {
     const targets = await Promise.all(

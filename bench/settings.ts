@@ -1,3 +1,4 @@
+import type { DatabaseProvider } from "../lib/database-url";
 import { parseEnv } from "../lib/env";
 import { PURGE_DEFAULTS } from "../lib/auth/session-admin";
 import { E2E_SECRET } from "../harness/server";
@@ -27,6 +28,16 @@ export const BASELINE_ROUTE = "/api/ping";
 export const PROVIDERS = ["sqlite", "postgresql"] as const;
 export const STRATEGIES = ["database", "jwt"] as const;
 export type Strategy = (typeof STRATEGIES)[number];
+
+/** What one routes run measures: a strategy, and for database sessions on PostgreSQL optionally the lookup cache. */
+export type SessionSetup = { strategy: Strategy; sessionCache?: boolean };
+export const setupLabel = ({ strategy, sessionCache }: SessionSetup) => (sessionCache ? `${strategy}+cache` : strategy);
+
+/** Both strategies on each database; on PostgreSQL database sessions once more with the lookup cache (opt-in). */
+export function setupsFor(provider: DatabaseProvider): SessionSetup[] {
+  const setups: SessionSetup[] = STRATEGIES.map((strategy) => ({ strategy }));
+  return provider === "postgresql" ? [...setups, { strategy: "database", sessionCache: true }] : setups;
+}
 
 export const TARGETS = {
   /** Authenticated route req/s as a share of the no-auth baseline. */
@@ -83,7 +94,12 @@ export function benchSettings(quick: boolean) {
 /** The environment of `next start` for one measurement: production, the run's settings, nothing from .env that matters. */
 export function appEnv(
   settings: BenchSettings,
-  overrides: { DATABASE_URL: string; AUTH_SESSION_STRATEGY: Strategy; AUTH_BCRYPT_COST?: number },
+  overrides: {
+    DATABASE_URL: string;
+    AUTH_SESSION_STRATEGY: Strategy;
+    AUTH_BCRYPT_COST?: number;
+    sessionCache?: boolean;
+  },
 ) {
   return {
     DATABASE_URL: overrides.DATABASE_URL,
@@ -93,5 +109,6 @@ export function appEnv(
     AUTH_JWT_RECHECK_SECONDS: String(settings.jwtRecheckSeconds),
     DATABASE_POOL_MAX: String(settings.databasePoolMax),
     NEXT_DIST_DIR: BENCH_DIST_DIR,
+    ...(overrides.sessionCache ? { AUTH_DATABASE_SESSION_CACHE: "on" } : {}),
   };
 }

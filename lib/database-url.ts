@@ -4,9 +4,16 @@ export type DatabaseProvider = "sqlite" | "postgresql";
 
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.db";
 
-export function providerFromUrl(url: string): DatabaseProvider {
+/** The provider a URL points at, or null when it is neither. */
+export function providerOf(url: string): DatabaseProvider | null {
   if (url.startsWith("file:")) return "sqlite";
   if (url.startsWith("postgresql://") || url.startsWith("postgres://")) return "postgresql";
+  return null;
+}
+
+export function providerFromUrl(url: string): DatabaseProvider {
+  const provider = providerOf(url);
+  if (provider) return provider;
   throw new Error(
     `DATABASE_URL must start with "file:" (SQLite) or "postgresql://" / "postgres://" (PostgreSQL); got "${url.split(":")[0]}:…"`,
   );

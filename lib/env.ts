@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { DEFAULT_DATABASE_URL, providerFromUrl } from "./database-url";
+import { DEFAULT_DATABASE_URL, providerFromUrl, providerOf } from "./database-url";
 
 // Every environment variable the app reads, validated once. Scripts import this too, so no "server-only" here.
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const onOff = (fallback: "on" | "off") => z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default(fallback);
 
 const envSchema = z
   .object({
@@ -50,10 +51,16 @@ const envSchema = z
     /** JWT mode: how often a token's user, role and permissions are re-read from the database. */
     AUTH_JWT_RECHECK_SECONDS: z.coerce.number().int().min(0).default(60),
     /**
-     * JWT mode on PostgreSQL: listen for announced changes so revocations apply on the next request. "off" behind a
-     * transaction-pooling proxy (PgBouncer), where LISTEN cannot work; the recheck window is then the bound.
+     * PostgreSQL: listen for announced changes so JWT sessions (and the database session cache) apply revocations on
+     * the next request. "off" behind a transaction-pooling proxy (PgBouncer), where LISTEN cannot work; the JWT
+     * recheck window is then the bound.
      */
-    AUTH_JWT_CHANGE_FEED: z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default("on"),
+    AUTH_CHANGE_FEED: onOff("on"),
+    /**
+     * Database mode on PostgreSQL: remember session lookups while the change feed is live (an announced change to
+     * the session, its user or its role drops them), so most requests need no query. Off: every request reads.
+     */
+    AUTH_DATABASE_SESSION_CACHE: onOff("off"),
     /** How often open pages ask whether their session is still live (0: only on focus and tab events). */
     AUTH_CLIENT_REFRESH_SECONDS: z.coerce.number().int().min(0).default(60),
     /** bcrypt cost factor for new hashes; existing hashes are upgraded on the next sign-in. */
@@ -63,6 +70,14 @@ const envSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
     DATABASE_POOL_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
     DATABASE_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+  })
+  .superRefine((env, ctx) => {
+    // Only the feed can tell a cached lookup that it is stale.
+    const feedReaches = env.AUTH_CHANGE_FEED === "on" && providerOf(env.DATABASE_URL) === "postgresql";
+    if (env.AUTH_DATABASE_SESSION_CACHE === "on" && !feedReaches) {
+      const message = "needs PostgreSQL with AUTH_CHANGE_FEED=on (the feed is what drops stale lookups)";
+      ctx.addIssue({ code: "custom", path: ["AUTH_DATABASE_SESSION_CACHE"], message });
+    }
   })
   .transform((env) => ({
     ...env,

@@ -3,7 +3,7 @@ import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
 import { revokeSession, revokeUserSessions } from "../../lib/auth/session-admin";
 import { createSessionStrategy, type SessionStrategy } from "../../lib/auth/strategy";
 import { feedState, listenForChanges, stopListeningForChanges } from "../../lib/auth/strategy/change-feed";
-import { setUserRole } from "../../lib/users";
+import { setUserActive, setUserRole } from "../../lib/users";
 import { testProvider } from "../../harness/databases";
 import { eventually } from "../../harness/eventually";
 import { AuthClient } from "../support/auth-client";
@@ -97,4 +97,92 @@ describe(`JWT sessions hear about changes (${provider})`, () => {
       }
     },
   );
+});
+
+// AUTH_DATABASE_SESSION_CACHE=on: a database session's lookup is remembered while the feed is live, so only an
+// announcement (or this instance's own sign-out) makes it stale. Rows changed with triggers off, as a replica
+// applies them, announce nothing: a session still accepted after that can only come from the cache.
+describe.runIf(provider === "postgresql")("database sessions with the lookup cache (PostgreSQL)", () => {
+  let ctx: TestContext;
+  let strategy: SessionStrategy;
+  let userId: string;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ AUTH_SESSION_STRATEGY: "database", AUTH_DATABASE_SESSION_CACHE: "on" });
+    strategy = createSessionStrategy(ctx.env, ctx.db);
+    userId = (await createUser(ctx.db, { email: "cache@example.com", password })).id;
+    listenForChanges(ctx.env.DATABASE_URL);
+    expect(await eventuallyTrue(async () => feedState() === "live")).toBe(true);
+  });
+  afterAll(async () => {
+    await stopListeningForChanges();
+    await ctx.cleanup();
+  });
+
+  async function signedInCookie() {
+    const client = new AuthClient(ctx.env, ctx.db);
+    await client.signIn("cache@example.com", password);
+    const cookie = { name: PLAIN_SESSION_COOKIE, value: client.sessionCookie()! };
+    const verified = await strategy.verify(cookie);
+    expect(verified).not.toBeNull();
+    return { cookie, sessionId: verified!.sessionId };
+  }
+
+  const quietly = (sql: string, ...values: unknown[]) =>
+    ctx.db.$transaction([
+      ctx.db.$executeRawUnsafe(`SET LOCAL session_replication_role = replica`),
+      ctx.db.$executeRawUnsafe(sql, ...values),
+    ]);
+  const announce = (change: object) =>
+    ctx.db.$executeRawUnsafe(`SELECT pg_notify('auth_changes', $1)`, JSON.stringify(change));
+
+  it("a remembered lookup is used until the session's change is announced, then the row is read again", async () => {
+    const { cookie, sessionId } = await signedInCookie();
+    await quietly(`DELETE FROM "Session" WHERE "id" = $1`, sessionId);
+    expect(await strategy.verify(cookie)).not.toBeNull(); // the trade-off: no query on this request
+    await announce({ kind: "session", id: sessionId });
+    expect(await eventuallyTrue(async () => (await strategy.verify(cookie)) === null)).toBe(true);
+  });
+
+  it("changes made with SQL (triggers on) reach the next request: deleted session, new role, disabled user", async () => {
+    const deleted = await signedInCookie();
+    await ctx.db.$executeRawUnsafe(`DELETE FROM "Session" WHERE "id" = $1`, deleted.sessionId);
+    expect(await eventuallyTrue(async () => (await strategy.verify(deleted.cookie)) === null)).toBe(true);
+
+    const { cookie } = await signedInCookie();
+    await ctx.db.$executeRawUnsafe(`UPDATE "User" SET "roleName" = 'admin' WHERE "id" = $1`, userId);
+    expect(await eventuallyTrue(async () => (await strategy.verify(cookie))?.session.user.role === "admin")).toBe(true);
+    await ctx.db.$executeRawUnsafe(`UPDATE "User" SET "active" = false WHERE "id" = $1`, userId);
+    try {
+      expect(await eventuallyTrue(async () => (await strategy.verify(cookie)) === null)).toBe(true);
+    } finally {
+      await ctx.db.user.update({ where: { id: userId }, data: { active: true, roleName: "user" } });
+    }
+  });
+
+  it("this instance's own sign-out, revocation and disabling are refused at once, without waiting for the feed", async () => {
+    const signedOut = await signedInCookie();
+    await strategy.authConfig.adapter!.deleteSession!(signedOut.cookie.value);
+    expect(await strategy.verify(signedOut.cookie)).toBeNull();
+
+    const revoked = await signedInCookie();
+    await revokeSession(ctx.db, revoked.sessionId);
+    expect(await strategy.verify(revoked.cookie)).toBeNull();
+
+    const disabled = await signedInCookie();
+    await setUserActive(ctx.db, userId, false);
+    try {
+      expect(await strategy.verify(disabled.cookie)).toBeNull();
+    } finally {
+      await setUserActive(ctx.db, userId, true);
+    }
+  });
+
+  it("while the feed is not listening, every request reads the database again", async () => {
+    const { cookie, sessionId } = await signedInCookie();
+    await stopListeningForChanges();
+    expect(strategy.changeFeed()).toBe("in-process");
+    await quietly(`DELETE FROM "Session" WHERE "id" = $1`, sessionId);
+    expect(await strategy.verify(cookie)).toBeNull();
+  });
 });

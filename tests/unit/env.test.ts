@@ -12,12 +12,26 @@ describe("parseEnv", () => {
   });
 
   it("uses cost 12 by default in production", () => {
-    expect(parseEnv({ NODE_ENV: "production", AUTH_SECRET: secret }).AUTH_BCRYPT_COST).toBe(12);
+    const production = { NODE_ENV: "production", AUTH_SECRET: secret, SMTP_URL: "smtp://smtp.example.com" };
+    expect(parseEnv(production).AUTH_BCRYPT_COST).toBe(12);
+  });
+
+  it("allows the database session cache only where the change feed can reach it", () => {
+    const postgres = "postgresql://app@127.0.0.1:5432/app";
+    expect(parseEnv({ DATABASE_URL: postgres, AUTH_DATABASE_SESSION_CACHE: "on" }).AUTH_DATABASE_SESSION_CACHE).toBe(
+      "on",
+    );
+    const needsFeed = /AUTH_DATABASE_SESSION_CACHE: needs PostgreSQL with AUTH_CHANGE_FEED=on/;
+    expect(() => parseEnv({ AUTH_DATABASE_SESSION_CACHE: "on" })).toThrow(needsFeed);
+    expect(() =>
+      parseEnv({ DATABASE_URL: postgres, AUTH_DATABASE_SESSION_CACHE: "on", AUTH_CHANGE_FEED: "off" }),
+    ).toThrow(needsFeed);
+    expect(() => parseEnv({ DATABASE_URL: "mysql://x", AUTH_DATABASE_SESSION_CACHE: "on" })).toThrow(/DATABASE_URL/);
   });
 
   it("rejects an unknown strategy, naming the variable and the allowed values", () => {
     expect(() => parseEnv({ AUTH_SESSION_STRATEGY: "cookie" })).toThrow(EnvError);
-    expect(() => parseEnv({ AUTH_JWT_CHANGE_FEED: "maybe" })).toThrow(/AUTH_JWT_CHANGE_FEED/);
+    expect(() => parseEnv({ AUTH_CHANGE_FEED: "maybe" })).toThrow(/AUTH_CHANGE_FEED/);
     expect(() => parseEnv({ AUTH_SESSION_STRATEGY: "cookie" })).toThrow(
       /AUTH_SESSION_STRATEGY: must be "database" or "jwt"/,
     );

@@ -11,7 +11,7 @@ import type { SessionClaims } from "../claims";
 // with Prisma.
 // Timestamps are read as epoch milliseconds so no driver or server time zone can shift them.
 
-type SessionRow = {
+export type SessionRow = {
   id: string;
   expiresMs: number;
   createdAtMs: number;

@@ -3,7 +3,8 @@ import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
 import type { Db } from "../../db";
 import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../session-token";
 import { loadClaims, toSession, type SessionClaims } from "../claims";
-import { sessionLookupFor } from "./database-lookup";
+import { feedState, lastChangeFor } from "./change-feed";
+import { sessionLookupFor, type SessionRow } from "./database-lookup";
 import { createSessionRow, endPreviousSession, isPastAbsoluteLifetime, secondsFromNow } from "./session-rows";
 import type { SessionStrategy, StrategyEnv } from ".";
 
@@ -12,11 +13,49 @@ import type { SessionStrategy, StrategyEnv } from ".";
 // calls jwt.encode() to make the cookie. Our encode() creates the Session row there and returns its token, so
 // the cookie is an opaque 256-bit token and the row stores only its SHA-256 hash.
 
-type LiveRow = { id: string; expires: Date; lastSeenAt: Date; claims: SessionClaims };
+type LiveRow = { id: string; tokenHash: string; expires: Date; lastSeenAt: Date; claims: SessionClaims };
+
+/** A lookup remembered with the time (ms) the database was asked, to order it with announced changes. */
+type CachedLookup = { row: SessionRow; readAtMs: number };
+const LOOKUP_CACHE_LIMIT = 10_000;
+// A bound of its own, in case a notification were ever lost while the connection stayed up.
+const LOOKUP_CACHE_MAX_AGE_MS = 60_000;
+
+/**
+ * AUTH_DATABASE_SESSION_CACHE=on: lookups by token hash, trusted only while the change feed is live and nothing
+ * announced about the session, its user or its role since the read. Bounded: the oldest entries go first.
+ */
+function lookupCache() {
+  const entries = new Map<string, CachedLookup>();
+  return {
+    get(tokenHash: string): SessionRow | null {
+      const entry = entries.get(tokenHash);
+      if (!entry || feedState() !== "live" || Date.now() - entry.readAtMs > LOOKUP_CACHE_MAX_AGE_MS) return null;
+      const { row } = entry;
+      const changedAt = lastChangeFor({ sessionId: row.id, userId: row.claims.id, roles: [row.claims.role] });
+      return entry.readAtMs > changedAt ? row : null;
+    },
+    set(tokenHash: string, entry: CachedLookup) {
+      entries.delete(tokenHash);
+      entries.set(tokenHash, entry);
+      if (entries.size > LOOKUP_CACHE_LIMIT) entries.delete(entries.keys().next().value!);
+    },
+    delete: (tokenHash: string) => entries.delete(tokenHash),
+  };
+}
 
 export function databaseStrategy(env: StrategyEnv, db: Db): SessionStrategy {
+  const cache = env.AUTH_DATABASE_SESSION_CACHE === "on" ? lookupCache() : null;
   // Prepared on first use, not here: `next build` loads the config without a database.
-  const lookup = (tokenHash: string) => sessionLookupFor(db, env)(tokenHash);
+  const lookup = async (tokenHash: string) => {
+    const remembered = cache?.get(tokenHash);
+    if (remembered) return remembered;
+    const readAtMs = Date.now();
+    const row = await sessionLookupFor(db, env)(tokenHash);
+    if (row && cache) cache.set(tokenHash, { row, readAtMs });
+    return row;
+  };
+  const forget = (tokenHash: string) => cache?.delete(tokenHash);
 
   /**
    * The live session for a cookie value, or null: one indexed lookup by token hash with the user's claims joined;
@@ -29,16 +68,19 @@ export function databaseStrategy(env: StrategyEnv, db: Db): SessionStrategy {
     const row = await lookup(tokenHash);
     if (!row) return null;
     if (row.expiresMs <= Date.now() || isPastAbsoluteLifetime(new Date(row.createdAtMs), env) || !row.active) {
+      forget(tokenHash);
       await db.session.deleteMany({ where: { sessionToken: tokenHash } });
       return null;
     }
-    return { id: row.id, expires: new Date(row.expiresMs), lastSeenAt: new Date(row.lastSeenAtMs), claims: row.claims };
+    const { id, claims } = row;
+    return { id, tokenHash, expires: new Date(row.expiresMs), lastSeenAt: new Date(row.lastSeenAtMs), claims };
   }
 
   /** Slides the idle expiry, at most every AUTH_SESSION_UPDATE_AGE (as Auth.js does). */
   async function slide(row: LiveRow): Promise<Date> {
     if (Date.now() - row.lastSeenAt.getTime() < env.AUTH_SESSION_UPDATE_AGE * 1000) return row.expires;
     const expires = secondsFromNow(env.AUTH_SESSION_MAX_AGE);
+    forget(row.tokenHash); // the next request reads the new expiry
     await db.session.updateMany({ where: { id: row.id }, data: { expires, lastSeenAt: new Date() } });
     return expires;
   }
@@ -69,19 +111,24 @@ export function databaseStrategy(env: StrategyEnv, db: Db): SessionStrategy {
     async updateSession({ sessionToken, expires }) {
       // Called by Auth.js at most every updateAge: slide the idle timeout and record activity.
       if (!looksLikeSessionToken(sessionToken) || !expires) return null;
+      forget(hashSessionToken(sessionToken));
       await db.session.updateMany({ where: byToken(sessionToken), data: { expires, lastSeenAt: new Date() } });
       return null;
     },
     async deleteSession(sessionToken: string) {
-      if (looksLikeSessionToken(sessionToken)) await db.session.deleteMany({ where: byToken(sessionToken) });
+      if (!looksLikeSessionToken(sessionToken)) return null;
+      // Sign-out: this instance stops trusting the lookup at once; others hear of it from the feed.
+      forget(hashSessionToken(sessionToken));
+      await db.session.deleteMany({ where: byToken(sessionToken) });
       return null;
     },
   };
 
   return {
     verify,
-    // Every request reads the row and the user: a change is seen on the next request without being told.
-    changeFeed: () => "not needed",
+    // Every request reads the row and the user (a change is seen on the next request without being told),
+    // unless lookups are cached: then the feed is what makes a cached lookup stale.
+    changeFeed: () => (cache ? feedState() : "not needed"),
     authConfig: {
       adapter,
       // The strategy key is omitted on purpose (see the top of this module).

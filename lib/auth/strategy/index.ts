@@ -25,6 +25,7 @@ export type StrategyEnv = Pick<
   | "AUTH_SESSION_UPDATE_AGE"
   | "AUTH_SESSION_ABSOLUTE_MAX_AGE"
   | "AUTH_JWT_RECHECK_SECONDS"
+  | "AUTH_DATABASE_SESSION_CACHE"
 >;
 
 export type SessionCookieValue = { name: string; value: string };
@@ -56,9 +57,11 @@ export function sessionStrategy(): SessionStrategy {
   if (!globalForStrategy.__sessionStrategy) {
     const env = getEnv();
     globalForStrategy.__sessionStrategy = createSessionStrategy(env, getDb());
-    // JWT sessions trust their token between rechecks: PostgreSQL tells this process about changes at once.
-    const listens = env.AUTH_JWT_CHANGE_FEED === "on" && env.databaseProvider === "postgresql";
-    if (env.AUTH_SESSION_STRATEGY === "jwt" && listens) listenForChanges(env.DATABASE_URL);
+    // JWT sessions trust their token between rechecks, cached lookups their last read: PostgreSQL tells this
+    // process about changes at once.
+    const trusts = env.AUTH_SESSION_STRATEGY === "jwt" || env.AUTH_DATABASE_SESSION_CACHE === "on";
+    const listens = env.AUTH_CHANGE_FEED === "on" && env.databaseProvider === "postgresql";
+    if (trusts && listens) listenForChanges(env.DATABASE_URL);
   }
   return globalForStrategy.__sessionStrategy;
 }

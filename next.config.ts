@@ -5,8 +5,15 @@ import { staticSecurityHeaderRules } from "./lib/security-headers";
 import { SERVER_ACTION_ALLOWED_ORIGINS, SERVER_ACTION_BODY_LIMIT_BYTES } from "./lib/server-action-guard";
 
 const nextConfig: NextConfig = {
-  // Native / pooled database drivers stay as Node modules instead of being bundled.
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "@prisma/adapter-pg", "bcryptjs"],
+  // Native / pooled database drivers and the SMTP client stay as Node modules instead of being bundled.
+  serverExternalPackages: [
+    "better-sqlite3",
+    "@prisma/adapter-better-sqlite3",
+    "pg",
+    "@prisma/adapter-pg",
+    "bcryptjs",
+    "nodemailer",
+  ],
   experimental: {
     // forbidden() → app/forbidden.tsx with a real 403 status.
     authInterrupts: true,

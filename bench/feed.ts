@@ -4,14 +4,15 @@ import { HttpClient } from "../harness/http-client";
 import { serverEnv, startServer, type RunningServer } from "../harness/server";
 import { BENCH_USER, type BenchDatabases } from "./databases";
 import { log } from "./log";
-import { appEnv, type BenchSettings } from "./settings";
+import { appEnv, setupLabel, type BenchSettings, type SessionSetup } from "./settings";
 import { summarize, type LatencySummary } from "./stats";
 
-// How fast a change reaches the other instances of a JWT deployment on PostgreSQL: three `next start` processes on
-// one database; a change is made on (or behind) the first, and the clock runs until both others answer for it —
-// a signed-out token refused, a new role shown. With the change feed off, the recheck window is what bounds it.
+// How fast a change reaches the other instances of a deployment on PostgreSQL whose sessions trust earlier reads
+// (JWT, database with the lookup cache): three `next start` processes on one database; a change is made on (or
+// behind) the first, and the clock runs until both others answer for it — a signed-out session refused, a new role
+// shown. With the change feed off (JWT only), the recheck window is what bounds it.
 
-export type FeedCase = { change: string; feed: "on" | "off"; latency: LatencySummary };
+export type FeedCase = { sessions: string; change: string; feed: "on" | "off"; latency: LatencySummary };
 export type FeedResult = { instances: number; recheckSeconds: number; cases: FeedCase[] };
 
 const POLL_MS = 2;
@@ -46,7 +47,7 @@ async function measure(
   servers: RunningServer[],
   sql: pg.Client,
   userId: string,
-  feed: "on" | "off",
+  { sessions, feed }: Pick<FeedCase, "sessions" | "feed">,
   count: number,
 ): Promise<FeedCase[]> {
   const [first, ...others] = servers;
@@ -69,8 +70,8 @@ async function measure(
   }
   await sql.query(`UPDATE "User" SET "roleName" = 'user' WHERE "id" = $1`, [userId]);
   return [
-    { change: "sign-out on one instance", feed, latency: summarize(signOut) },
-    { change: "role changed with SQL (the Studio path)", feed, latency: summarize(roleBySql) },
+    { sessions, change: "sign-out on one instance", feed, latency: summarize(signOut) },
+    { sessions, change: "role changed with SQL (the Studio path)", feed, latency: summarize(roleBySql) },
   ];
 }
 
@@ -80,18 +81,23 @@ export async function benchFeed(databases: BenchDatabases, settings: BenchSettin
   const sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
   const servers: RunningServer[] = [];
-  const start = (feed: "on" | "off") =>
+  const start = ({ strategy, sessionCache }: SessionSetup, feed: "on" | "off") =>
     startServer(
       serverEnv({
-        ...appEnv(settings, { DATABASE_URL: database.url, AUTH_SESSION_STRATEGY: "jwt" }),
+        ...appEnv(settings, { DATABASE_URL: database.url, AUTH_SESSION_STRATEGY: strategy, sessionCache }),
         AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds),
         AUTH_CHANGE_FEED: feed,
       }),
     ).then((server) => (servers.push(server), server));
+  const runs: { setup: SessionSetup; feed: "on" | "off" }[] = [
+    { setup: { strategy: "jwt" }, feed: "on" },
+    { setup: { strategy: "database", sessionCache: true }, feed: "on" },
+    { setup: { strategy: "jwt" }, feed: "off" }, // the cache refuses to run without the feed
+  ];
   try {
     const cases: FeedCase[] = [];
-    for (const feed of ["on", "off"] as const) {
-      const trio = await Promise.all([start(feed), start(feed), start(feed)]);
+    for (const { setup, feed } of runs) {
+      const trio = await Promise.all([start(setup, feed), start(setup, feed), start(setup, feed)]);
       for (const server of trio) {
         const expected = feed === "on" ? "live" : "in-process";
         await eventually(
@@ -101,8 +107,9 @@ export async function benchFeed(databases: BenchDatabases, settings: BenchSettin
         );
       }
       const count = feed === "on" ? changes : cutChanges;
-      log(`feed: ${count} sign-outs and ${count} SQL role changes, feed ${feed}`);
-      cases.push(...(await measure(trio, sql, database.userId, feed, count)));
+      const sessions = setupLabel(setup);
+      log(`feed: ${count} sign-outs and ${count} SQL role changes, ${sessions} sessions, feed ${feed}`);
+      cases.push(...(await measure(trio, sql, database.userId, { sessions, feed }, count)));
       await Promise.all(trio.map((server) => server.stop()));
       servers.length = 0;
     }

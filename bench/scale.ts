@@ -2,6 +2,7 @@ import { createSessionStrategy, type SessionStrategy } from "../lib/auth/strateg
 import { createDb, type Db } from "../lib/db";
 import type { DatabaseProvider } from "../lib/database-url";
 import { parseEnv, type Env } from "../lib/env";
+import { UNUSED_SMTP_URL } from "../harness/mail-catcher";
 import { E2E_SECRET } from "../harness/server";
 import type { BenchDatabase, BenchDatabases } from "./databases";
 import { benchToken, insertSessions } from "./session-rows";
@@ -59,6 +60,7 @@ async function openSide(database: BenchDatabase, rows: number): Promise<Side> {
   const env = parseEnv({
     NODE_ENV: "production",
     AUTH_SECRET: E2E_SECRET,
+    SMTP_URL: UNUSED_SMTP_URL,
     DATABASE_URL: database.url,
     AUTH_SESSION_STRATEGY: "database",
   });

@@ -2,11 +2,11 @@ import { createHash } from "node:crypto";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseProvider } from "../lib/database-url";
-import { hashSessionToken } from "../lib/auth/session-token";
+import { hashToken } from "../lib/auth/random-token";
 
 // Many Session rows, fast, with cookie tokens the benchmark can recompute: row i's cookie value is
 // base64url(sha256("bench-" + i)) (43 characters, the shape of a real token) and, as in the app, the row stores
-// the SHA-256 hex of that value (lib/auth/session-token.ts). Written straight to the database, not through Prisma:
+// the SHA-256 hex of that value (lib/auth/random-token.ts). Written straight to the database, not through Prisma:
 // a million Prisma creates would take longer than the whole benchmark may.
 
 export function benchToken(i: number): string {
@@ -40,7 +40,7 @@ function insertSqlite(url: string, range: SessionRowRange): void {
       for (let i = range.from; i < range.to; i++) {
         insert.run(
           `bench${String(i).padStart(8, "0")}`,
-          hashSessionToken(benchToken(i)),
+          hashToken(benchToken(i)),
           range.userId,
           expires,
           createdAt,

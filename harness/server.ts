@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { projectRoot } from "./databases";
+import { harnessMailbox } from "./mail-catcher";
 
 // Starts the production build (`next start`) as a child we own, and stops it by PID.
 
@@ -55,6 +56,9 @@ export function serverEnv(overrides: Record<string, string>): NodeJS.ProcessEnv 
 }
 
 export async function startServer(env: NodeJS.ProcessEnv, port?: number): Promise<RunningServer> {
+  // Production refuses to start without SMTP_URL. Unless the caller chose one (or "" to see that refusal), the
+  // server's mail goes to the harness's catcher.
+  if (env.SMTP_URL === undefined) env = { ...env, SMTP_URL: (await harnessMailbox()).url };
   const p = port ?? (await freePort());
   const bin = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
   const child = spawn(process.execPath, [bin, "start", "-p", String(p)], {

@@ -1,10 +1,23 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL, providerFromUrl, providerOf } from "./database-url";
+import { parseMailbox } from "./mail/address";
 
 // Every environment variable the app reads, validated once. Scripts import this too, so no "server-only" here.
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const onOff = (fallback: "on" | "off") => z.enum(["on", "off"], { message: 'must be "on" or "off"' }).default(fallback);
+
+/** Fine for the development mailbox; real providers refuse it, so production sets MAIL_FROM (startup warns). */
+export const DEFAULT_MAIL_FROM = "Auth Starter <no-reply@localhost>";
+
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === "smtp:" || url.protocol === "smtps:") && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
 
 const envSchema = z
   .object({
@@ -70,6 +83,36 @@ const envSchema = z
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
     DATABASE_POOL_CONNECTION_TIMEOUT_MS: z.coerce.number().int().min(1).default(5_000),
     DATABASE_POOL_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1).default(30_000),
+    /**
+     * Outgoing mail: smtp://user:pass@host:587 (upgraded with STARTTLS when the server offers it) or
+     * smtps://user:pass@host:465 (TLS from the start). Required in production; unset elsewhere, mail goes to the
+     * development mailbox (/dev/mailbox).
+     */
+    SMTP_URL: z
+      .string()
+      .refine(isSmtpUrl, {
+        message: "must be an smtp:// or smtps:// URL such as smtp://user:password@smtp.example.com:587",
+      })
+      .optional(),
+    /** The sender of every mail: `address` or `Name <address>`. */
+    MAIL_FROM: z
+      .string()
+      .default(DEFAULT_MAIL_FROM)
+      .transform((value, ctx) => {
+        const mailbox = parseMailbox(value);
+        if (mailbox) return mailbox;
+        ctx.addIssue({
+          code: "custom",
+          message: 'must be an address or "Name <address>", e.g. "Acme <no-reply@acme.com>"',
+        });
+        return z.NEVER;
+      }),
+    /** Longest wait for the SMTP server per message, connecting included; a send that takes longer fails. */
+    MAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Whether a new account must confirm its email address before signing in, may, or is never asked to. */
+    AUTH_EMAIL_VERIFICATION: z
+      .enum(["required", "optional", "off"], { message: 'must be "required", "optional" or "off"' })
+      .default("required"),
   })
   .superRefine((env, ctx) => {
     // Only the feed can tell a cached lookup that it is stale.
@@ -106,10 +149,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const env = result.data;
   // `next build` runs without secrets; the server checks again at start (instrumentation.ts).
   const building = source.NEXT_PHASE === "phase-production-build";
-  if (!env.AUTH_SECRET && env.NODE_ENV === "production" && !building) {
-    throw new EnvError(
-      "Invalid environment variables:\n  AUTH_SECRET: required in production (generate one with `openssl rand -base64 32`)",
-    );
+  if (env.NODE_ENV === "production" && !building) {
+    const missing = [
+      !env.AUTH_SECRET && "  AUTH_SECRET: required in production (generate one with `openssl rand -base64 32`)",
+      !env.SMTP_URL &&
+        "  SMTP_URL: required in production, where mail is really sent (e.g. smtp://apikey:SECRET@smtp.sendgrid.net:587; see README, Email)",
+    ].filter(Boolean);
+    if (missing.length) throw new EnvError(`Invalid environment variables:\n${missing.join("\n")}`);
   }
   return env;
 }

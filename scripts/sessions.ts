@@ -66,7 +66,8 @@ runScript(async () => {
       const throttles = await purgeStaleThrottles(db, { windowSeconds });
       console.log(
         `Deleted ${purged.sessions} expired session(s), ` +
-          `${purged.verificationTokens} expired verification token(s), ${purged.sessionData} expired anonymous session data record(s) ` +
+          `${purged.verificationTokens} expired verification token(s), ${purged.emailTokens} expired or used email link(s), ` +
+          `${purged.sessionData} expired anonymous session data record(s) ` +
           `and ${throttles} stale sign-in counter(s).`,
       );
     }

@@ -99,7 +99,7 @@ export async function revokeUserSessions(
   return count;
 }
 
-type PurgeResult = { sessions: number; verificationTokens: number; sessionData: number };
+type PurgeResult = { sessions: number; verificationTokens: number; emailTokens: number; sessionData: number };
 
 /**
  * Small batches with a pause between them, so concurrent sign-ins are not held up: SQLite has one writer at a
@@ -122,7 +122,8 @@ type PurgeOptions = SessionLifetime & {
 
 /**
  * Deletes expired Session rows of both strategies (and those past the absolute lifetime), expired
- * VerificationToken rows and expired anonymous session data, in batches: ids are selected in order, then
+ * VerificationToken rows, expired or used emailed links and expired anonymous session data, in batches: ids are
+ * selected in order, then
  * deleted by id. A deleted session takes its session data with it (ON DELETE CASCADE). Works the same on
  * SQLite and PostgreSQL and is safe to run while the app serves requests.
  */
@@ -158,8 +159,20 @@ export async function purgeExpiredSessions(
   const verificationTokens = await purgeExpiredVerificationTokens(db, batchSize, now, (n) =>
     onBatch?.("verificationTokens", n),
   );
+  const spent = { OR: [{ expires: { lte: now } }, { usedAt: { not: null } }] };
+  const emailTokens = await deleteByIdInBatches(batching, {
+    findIds: (after) =>
+      db.emailToken.findMany({
+        where: { ...spent, ...afterId(after) },
+        orderBy: { id: "asc" },
+        take: batchSize,
+        select: { id: true },
+      }),
+    deleteIds: async (ids) => (await db.emailToken.deleteMany({ where: { id: { in: ids }, ...spent } })).count,
+    onBatch: (n) => onBatch?.("emailTokens", n),
+  });
   const sessionData = await purgeExpiredSessionData(db, batchSize, now, (n) => onBatch?.("sessionData", n));
-  return { sessions, verificationTokens, sessionData };
+  return { sessions, verificationTokens, emailTokens, sessionData };
 }
 
 const afterId = (after: string | undefined) => (after === undefined ? {} : { id: { gt: after } });

@@ -1,4 +1,4 @@
-import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../auth/session-token";
+import { generateToken, hashToken, looksLikeToken } from "../auth/random-token";
 
 // Whose data a request reads and writes. A signed-in request owns the data of its Session row; a signed-out
 // visitor owns the data behind its anonymous cookie, of which only the SHA-256 hash is stored (a database dump
@@ -11,14 +11,14 @@ export function sessionOwner(sessionId: string): SessionDataOwner {
 }
 
 export function anonymousOwner(token: string): SessionDataOwner {
-  return { kind: "anonymous", key: `a:${hashSessionToken(token)}` };
+  return { kind: "anonymous", key: `a:${hashToken(token)}` };
 }
 
 /** Anonymous data is kept this long after its last write (the cookie lives as long). */
 export const ANONYMOUS_DATA_MAX_AGE_SECONDS = 30 * 24 * 60 * 60;
 
-export const generateAnonymousToken = generateSessionToken;
-export const looksLikeAnonymousToken = looksLikeSessionToken;
+export const generateAnonymousToken = generateToken;
+export const looksLikeAnonymousToken = looksLikeToken;
 
 /**
  * The anonymous cookie: HttpOnly, SameSite=Lax; on https (`secure`: the session cookie is __Host- or __Secure- for

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { hashSessionToken } from "../../lib/auth/session-token";
+import { hashToken } from "../../lib/auth/random-token";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
 import { HttpClient } from "../../harness/http-client";
 import { BCRYPT_HASH, redirectTarget, signedInClient } from "./helpers";
@@ -14,7 +14,7 @@ afterAll(() => db.$disconnect());
 function expectNoSecrets(text: string, client: HttpClient) {
   const cookie = client.sessionCookie!;
   expect(text).not.toContain(cookie);
-  expect(text).not.toContain(hashSessionToken(cookie));
+  expect(text).not.toContain(hashToken(cookie));
   expect(text).not.toMatch(BCRYPT_HASH);
   expect(text).not.toContain("passwordHash");
 }

@@ -1,6 +1,6 @@
 import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateSessionToken } from "../../lib/auth/session-token";
+import { generateToken } from "../../lib/auth/random-token";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
 import { setCookies } from "../../harness/cookie-jar";
 import { HttpClient } from "../../harness/http-client";
@@ -197,7 +197,7 @@ describe(`invalid session cookies (${strategy})`, () => {
     ["tampered", () => tamper(realCookie)],
     ["oversized (5 KB)", () => "A".repeat(5 * 1024)],
     ["oversized real cookie (5 KB)", () => realCookie + "A".repeat(5 * 1024 - realCookie.length)],
-    ["a well-formed token with no session", () => generateSessionToken()],
+    ["a well-formed token with no session", () => generateToken()],
     ["a JWE signed with the server's secret but never issued", forgedJwt],
     ["dots only", () => "...."],
   ])("a %s cookie is treated as signed out", async (_label, value) => {

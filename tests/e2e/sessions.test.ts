@@ -1,6 +1,6 @@
 import { decode } from "next-auth/jwt";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hashSessionToken } from "../../lib/auth/session-token";
+import { hashToken } from "../../lib/auth/random-token";
 import { e2eDb, e2eTarget } from "../support/e2e-env";
 import { E2E_SECRET } from "../../harness/server";
 import {
@@ -44,7 +44,7 @@ describe.runIf(strategy === "database")("database sessions", () => {
     expect(after).toHaveLength(1);
     const row = after[0];
     expect(row.strategy).toBe("database");
-    expect(row.sessionToken).toBe(hashSessionToken(cookie));
+    expect(row.sessionToken).toBe(hashToken(cookie));
     expect(row.sessionToken).toMatch(/^[0-9a-f]{64}$/);
     expect(await db.session.findFirst({ where: { sessionToken: cookie } })).toBeNull();
     expect(row.expires.getTime()).toBeGreaterThan(Date.now());
@@ -61,7 +61,7 @@ describe.runIf(strategy === "database")("database sessions", () => {
       expect(cookie).not.toMatch(UUID_SHAPE);
     }
     const rows = await db.session.findMany({ where: { userId: user.id }, select: { sessionToken: true } });
-    expect(new Set(rows.map((r) => r.sessionToken))).toEqual(new Set(cookies.map(hashSessionToken)));
+    expect(new Set(rows.map((r) => r.sessionToken))).toEqual(new Set(cookies.map(hashToken)));
   });
 
   it("signing in again from the same browser replaces its session (no fixation)", async () => {
@@ -72,7 +72,7 @@ describe.runIf(strategy === "database")("database sessions", () => {
 
     expect(second).not.toBe(first);
     const rows = await db.session.findMany({ where: { userId: user.id }, select: { sessionToken: true } });
-    expect(rows.map((r) => r.sessionToken)).toEqual([hashSessionToken(second)]);
+    expect(rows.map((r) => r.sessionToken)).toEqual([hashToken(second)]);
   });
 
   it("sign-out deletes the row and clears the cookie; the old cookie is dead", async () => {
@@ -84,7 +84,7 @@ describe.runIf(strategy === "database")("database sessions", () => {
     expect(response.status).toBe(302);
     expect(clearsSessionCookie(response)).toBe(true);
     expect(client.sessionCookie).toBeUndefined();
-    expect(await db.session.findUnique({ where: { sessionToken: hashSessionToken(cookie) } })).toBeNull();
+    expect(await db.session.findUnique({ where: { sessionToken: hashToken(cookie) } })).toBeNull();
 
     client.cookies.set(SESSION_COOKIE, cookie); // replaying the cookie after sign-out
     expect((await client.json("/api/me")).status).toBe(401);
@@ -94,7 +94,7 @@ describe.runIf(strategy === "database")("database sessions", () => {
     const client = await signedInClient(user.email, user.password);
     expect((await client.json("/api/me")).status).toBe(200);
 
-    await db.session.delete({ where: { sessionToken: hashSessionToken(client.sessionCookie!) } });
+    await db.session.delete({ where: { sessionToken: hashToken(client.sessionCookie!) } });
 
     expect((await client.json("/api/me")).status).toBe(401);
     const page = await client.fetch("/dashboard");
@@ -104,7 +104,7 @@ describe.runIf(strategy === "database")("database sessions", () => {
 
   it("a row whose expiry has passed is refused and removed", async () => {
     const client = await signedInClient(user.email, user.password);
-    const sessionToken = hashSessionToken(client.sessionCookie!);
+    const sessionToken = hashToken(client.sessionCookie!);
     await db.session.update({ where: { sessionToken }, data: { expires: new Date(Date.now() - 60_000) } });
 
     expect((await client.json("/api/me")).status).toBe(401);
@@ -134,7 +134,7 @@ describe.runIf(strategy === "jwt")("JWT sessions", () => {
     expect(token?.sid).toBe(after[0].id);
     expect(
       await db.session.findFirst({
-        where: { OR: [{ sessionToken: cookie }, { sessionToken: hashSessionToken(cookie) }] },
+        where: { OR: [{ sessionToken: cookie }, { sessionToken: hashToken(cookie) }] },
       }),
     ).toBeNull();
   });

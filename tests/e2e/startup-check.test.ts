@@ -19,8 +19,8 @@ afterAll(async () => {
 });
 
 /** The output of a server that must refuse to start (startServer throws with it when the process exits). */
-async function refusedStart(databaseUrl: string): Promise<string> {
-  const error = await startServer(serverEnv({ DATABASE_URL: databaseUrl })).then(
+async function refusedStart(databaseUrl: string, settings: Record<string, string> = {}): Promise<string> {
+  const error = await startServer(serverEnv({ DATABASE_URL: databaseUrl, ...settings })).then(
     async (server) => {
       await server.stop();
       return null;
@@ -69,6 +69,14 @@ describe.skipIf(strategy !== "database")(
     });
   },
 );
+
+describe.skipIf(strategy !== "database")("startup environment check", () => {
+  it("exits 1 without SMTP_URL, naming it (production sends real mail)", async () => {
+    const output = await refusedStart(databaseUrl, { SMTP_URL: "" });
+    expect(output).toContain("next start exited with 1");
+    expect(output).toContain("SMTP_URL: required in production");
+  });
+});
 
 async function deleteMigrationRow(url: string, name: string): Promise<void> {
   if (provider === "postgresql") {

@@ -9,6 +9,7 @@ import { bcryptCost, verifyPassword } from "../../lib/password";
 import { seedRolesAndPermissions } from "../../lib/seed";
 import { collect, killProcessGroup, runScript, scriptCommand, startScript, waitForOutput } from "../support/cli";
 import { cloneTemplate, projectRoot, type TestDatabase } from "../../harness/databases";
+import { UNUSED_SMTP_URL } from "../../harness/mail-catcher";
 import { TEST_SECRET } from "../support/test-env";
 import { createUser } from "../support/users";
 
@@ -25,6 +26,8 @@ function scriptEnv(databaseUrl: string, extra: Record<string, string> = {}): Nod
     NODE_ENV: "test",
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: TEST_SECRET,
+    // Production runs (seed, reset refusals) need one; no script sends mail.
+    SMTP_URL: UNUSED_SMTP_URL,
     AUTH_BCRYPT_COST: "4",
     AUTH_HASH_WORKERS: "1",
     // Empty means "not set" to the scripts, and keeps any value in .env from being used.

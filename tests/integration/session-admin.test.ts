@@ -154,6 +154,21 @@ describe("session administration", () => {
         { identifier: "bob@example.com", token: "fresh", expires: at(HOUR) },
       ],
     });
+    const link = (purpose: string, tokenHash: string, expires: Date, usedAt: Date | null = null) => ({
+      purpose,
+      tokenHash,
+      userId: bob,
+      email: "bob@example.com",
+      expires,
+      usedAt,
+    });
+    await ctx.db.emailToken.createMany({
+      data: [
+        link("verify-email", "expired-link", at(-HOUR)),
+        link("reset-password", "used-link", at(HOUR), at(-1000)),
+        link("reset-password", "pending-link", at(HOUR)),
+      ],
+    });
     await databaseSession("active-1", alice);
     await databaseSession("active-2", bob, { expires: at(1000 * 60) });
     await jwtSession("active-jwt", alice);
@@ -164,12 +179,13 @@ describe("session administration", () => {
       onBatch: (table, deleted) => batches.push([table, deleted]),
     });
 
-    expect(result).toEqual({ sessions: 2650, verificationTokens: 2, sessionData: 0 });
+    expect(result).toEqual({ sessions: 2650, verificationTokens: 2, emailTokens: 2, sessionData: 0 });
     expect(batches).toEqual([
       ["sessions", 1000],
       ["sessions", 1000],
       ["sessions", 650],
       ["verificationTokens", 2],
+      ["emailTokens", 2],
     ]);
     expect((await ctx.db.session.findMany({ select: { id: true }, orderBy: { id: "asc" } })).map((s) => s.id)).toEqual([
       "active-1",
@@ -177,10 +193,12 @@ describe("session administration", () => {
       "active-jwt",
     ]);
     expect(await ctx.db.verificationToken.findMany({ select: { token: true } })).toEqual([{ token: "fresh" }]);
+    expect(await ctx.db.emailToken.findMany({ select: { tokenHash: true } })).toEqual([{ tokenHash: "pending-link" }]);
 
     expect(await purgeExpiredSessions(ctx.db)).toEqual({
       sessions: 0,
       verificationTokens: 0,
+      emailTokens: 0,
       sessionData: 0,
     });
   });
@@ -216,6 +234,7 @@ describe("session administration", () => {
     expect(await purgeExpiredSessions(ctx.db)).toEqual({
       sessions: 1,
       verificationTokens: 0,
+      emailTokens: 0,
       sessionData: 0,
     });
     const batches: number[] = [];
@@ -224,7 +243,7 @@ describe("session administration", () => {
       batchSize: 1,
       onBatch: (table, deleted) => table === "sessions" && batches.push(deleted),
     });
-    expect(result).toEqual({ sessions: 2, verificationTokens: 0, sessionData: 0 });
+    expect(result).toEqual({ sessions: 2, verificationTokens: 0, emailTokens: 0, sessionData: 0 });
     expect(batches).toEqual([1, 1]);
     expect((await ctx.db.session.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["fresh"]);
   });

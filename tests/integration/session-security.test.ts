@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decode, encode } from "next-auth/jwt";
-import { hashSessionToken } from "../../lib/auth/session-token";
+import { hashToken } from "../../lib/auth/random-token";
 import { AuthClient } from "../support/auth-client";
 import { createTestContext, TEST_SECRET, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";
@@ -50,7 +50,7 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
     const rows = await ctx.db.session.findMany({ where: { id: { in: ids } } });
     expect(rows.map((row) => row.strategy)).toEqual([strategy, strategy]);
     // database: the row holds only the cookie's SHA-256; jwt: no token at all, the cookie names the row.
-    const expected = strategy === "database" ? [a, b].map((c) => hashSessionToken(c.sessionCookie()!)) : [null, null];
+    const expected = strategy === "database" ? [a, b].map((c) => hashToken(c.sessionCookie()!)) : [null, null];
     expect(rows.map((row) => row.sessionToken).sort()).toEqual(expected.sort());
     await a.signOut();
     await b.signOut();

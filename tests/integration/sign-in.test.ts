@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashSessionToken } from "../../lib/auth/session-token";
+import { hashToken } from "../../lib/auth/random-token";
 import { AuthClient } from "../support/auth-client";
 import { createTestContext, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";
@@ -35,14 +35,14 @@ describe.each(["database", "jwt"] as const)("credentials sign-in, %s strategy", 
     const json = JSON.stringify(session);
     expect(json).not.toMatch(/\$2[aby]\$/); // no bcrypt hash
     expect(json).not.toContain(cookie!);
-    expect(json).not.toContain(hashSessionToken(cookie!));
+    expect(json).not.toContain(hashToken(cookie!));
 
     const rows = await ctx.db.session.findMany();
     expect(rows).toHaveLength(1);
     expect(rows[0].strategy).toBe(strategy);
     if (strategy === "database") {
       expect(cookie).toMatch(/^[A-Za-z0-9_-]{43}$/); // 32 bytes base64url
-      expect(rows[0].sessionToken).toBe(hashSessionToken(cookie!));
+      expect(rows[0].sessionToken).toBe(hashToken(cookie!));
     } else {
       expect(cookie!.split(".")).toHaveLength(5); // JWE compact serialisation
       expect(rows[0].sessionToken).toBeNull();

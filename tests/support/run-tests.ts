@@ -19,6 +19,7 @@ import { findChromium } from "./chromium-path";
 import { cloneTemplate, createTemplate, projectRoot } from "../../harness/databases";
 import { serverEnv, startServer } from "../../harness/server";
 import { findOrStartPostgres, type TestPostgres } from "../../harness/postgres";
+import { harnessMailbox } from "../../harness/mail-catcher";
 
 const args = process.argv.slice(2);
 const only = args
@@ -128,6 +129,8 @@ function failuresIn(file: string | undefined): string[] {
 }
 
 async function e2e(provider: "sqlite" | "postgresql") {
+  // Every server of the run (the shared one here, and the files' own) sends to this catcher; the tests read it.
+  const mail = await harnessMailbox();
   const template = await createTemplate(provider);
   try {
     for (const strategy of strategies) {
@@ -154,6 +157,8 @@ async function e2e(provider: "sqlite" | "postgresql") {
             E2E_STRATEGY: strategy,
             E2E_PROVIDER: provider,
             E2E_JWT_RECHECK_SECONDS,
+            TEST_SMTP_URL: mail.url,
+            TEST_MAIL_DIR: mail.directory,
           },
         );
         if (!ok) console.error(`--- server output (${provider} ${strategy}) ---\n${server.output().slice(-5000)}`);

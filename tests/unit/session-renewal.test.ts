@@ -1,7 +1,7 @@
 import { decode, encode } from "next-auth/jwt";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { createSessionRenewer, markSessionLive } from "../../lib/auth/strategy/renewal";
-import { generateSessionToken } from "../../lib/auth/session-token";
+import { generateToken } from "../../lib/auth/random-token";
 import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
 
 const SECRET = "unit-secret-that-is-long-enough-for-auth-js-0123456789";
@@ -69,7 +69,7 @@ describe("session cookie renewal", () => {
 
   it("database: the same token with a new Max-Age once the update age has passed since it was first seen, at most once per update age", async () => {
     const renew = createSessionRenewer(env("database"));
-    const cookie = { name: NAME, value: generateSessionToken() };
+    const cookie = { name: NAME, value: generateToken() };
     expect(await renew(cookie)).toBeNull(); // never accepted by the DAL: not renewed
     markSessionLive(cookie.value);
     expect(await renew(cookie)).toBeNull(); // first sight: as good as just issued

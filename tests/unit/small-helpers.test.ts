@@ -1,19 +1,19 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { clientIp } from "../../lib/client-ip";
-import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../../lib/auth/session-token";
+import { generateToken, hashToken, looksLikeToken } from "../../lib/auth/random-token";
 import { acceptedSessionCookieNames, readSessionCookie } from "../../lib/auth/session-cookie";
 
 describe("session tokens", () => {
   it("are 256-bit, base64url, unique and hashed with SHA-256", () => {
-    const tokens = new Set(Array.from({ length: 1000 }, generateSessionToken));
+    const tokens = new Set(Array.from({ length: 1000 }, generateToken));
     expect(tokens.size).toBe(1000);
     for (const token of tokens) expect(Buffer.from(token, "base64url")).toHaveLength(32);
     const [token] = tokens;
-    expect(looksLikeSessionToken(token)).toBe(true);
-    expect(hashSessionToken(token)).toMatch(/^[0-9a-f]{64}$/);
-    expect(looksLikeSessionToken("3b241101-e2bb-4255-8caf-4136c566a962")).toBe(false);
-    expect(looksLikeSessionToken(`${token}x`)).toBe(false);
+    expect(looksLikeToken(token)).toBe(true);
+    expect(hashToken(token)).toMatch(/^[0-9a-f]{64}$/);
+    expect(looksLikeToken("3b241101-e2bb-4255-8caf-4136c566a962")).toBe(false);
+    expect(looksLikeToken(`${token}x`)).toBe(false);
   });
 });
 

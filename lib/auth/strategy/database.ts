@@ -1,7 +1,7 @@
 import { PrismaAdapter } from "@auth/prisma-adapter";
 import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
 import type { Db } from "../../db";
-import { generateSessionToken, hashSessionToken, looksLikeSessionToken } from "../session-token";
+import { generateToken, hashToken, looksLikeToken } from "../random-token";
 import { loadClaims, toSession, type SessionClaims } from "../claims";
 import { feedState, lastChangeFor } from "./change-feed";
 import { sessionLookupFor, type SessionRow } from "./database-lookup";
@@ -63,8 +63,8 @@ export function databaseStrategy(env: StrategyEnv, db: Db): SessionStrategy {
    * endpoints), so both accept and reject exactly the same cookies.
    */
   async function find(cookieValue: string): Promise<LiveRow | null> {
-    if (!looksLikeSessionToken(cookieValue)) return null;
-    const tokenHash = hashSessionToken(cookieValue);
+    if (!looksLikeToken(cookieValue)) return null;
+    const tokenHash = hashToken(cookieValue);
     const row = await lookup(tokenHash);
     if (!row) return null;
     if (row.expiresMs <= Date.now() || isPastAbsoluteLifetime(new Date(row.createdAtMs), env) || !row.active) {
@@ -92,7 +92,7 @@ export function databaseStrategy(env: StrategyEnv, db: Db): SessionStrategy {
     return { session: toSession(row.claims, expires), sessionId: row.id };
   };
 
-  const byToken = (sessionToken: string) => ({ sessionToken: hashSessionToken(sessionToken) });
+  const byToken = (sessionToken: string) => ({ sessionToken: hashToken(sessionToken) });
   // The Prisma adapter, with session tokens hashed at rest and the user's claims loaded in the same query.
   const adapter: Adapter = {
     ...PrismaAdapter(db),
@@ -110,15 +110,15 @@ export function databaseStrategy(env: StrategyEnv, db: Db): SessionStrategy {
     },
     async updateSession({ sessionToken, expires }) {
       // Called by Auth.js at most every updateAge: slide the idle timeout and record activity.
-      if (!looksLikeSessionToken(sessionToken) || !expires) return null;
-      forget(hashSessionToken(sessionToken));
+      if (!looksLikeToken(sessionToken) || !expires) return null;
+      forget(hashToken(sessionToken));
       await db.session.updateMany({ where: byToken(sessionToken), data: { expires, lastSeenAt: new Date() } });
       return null;
     },
     async deleteSession(sessionToken: string) {
-      if (!looksLikeSessionToken(sessionToken)) return null;
+      if (!looksLikeToken(sessionToken)) return null;
       // Sign-out: this instance stops trusting the lookup at once; others hear of it from the feed.
-      forget(hashSessionToken(sessionToken));
+      forget(hashToken(sessionToken));
       await db.session.deleteMany({ where: byToken(sessionToken) });
       return null;
     },
@@ -136,8 +136,8 @@ export function databaseStrategy(env: StrategyEnv, db: Db): SessionStrategy {
       jwt: {
         async encode({ token }) {
           if (!token?.sub) throw new Error("Cannot create a session without a user id");
-          const cookie = generateSessionToken();
-          await createSessionRow(db, env, { userId: token.sub, sessionToken: hashSessionToken(cookie) });
+          const cookie = generateToken();
+          await createSessionRow(db, env, { userId: token.sub, sessionToken: hashToken(cookie) });
           return cookie;
         },
         // The cookie is an opaque token, never a JWT.

@@ -1,6 +1,6 @@
 import { encode } from "next-auth/jwt";
 import type { Env } from "../../env";
-import { looksLikeSessionToken } from "../session-token";
+import { looksLikeToken } from "../random-token";
 import { jwtDecrypterFor } from "./jwt-decrypter";
 
 // Sliding sessions need their cookie re-issued while they are used: a browser drops a cookie when its Max-Age
@@ -63,7 +63,7 @@ export function createSessionRenewer(
     // The token carries no issue time: remember when this instance last renewed each one (bounded, oldest first).
     const renewedAt = new Map<string, number>();
     return async (cookie) => {
-      if (!cookie || !looksLikeSessionToken(cookie.value) || !acceptedRecently(cookie.value, env.AUTH_SESSION_MAX_AGE))
+      if (!cookie || !looksLikeToken(cookie.value) || !acceptedRecently(cookie.value, env.AUTH_SESSION_MAX_AGE))
         return null;
       // First sight counts as issued now (the cookie is at most that old, give or take the time since it was set).
       const last = renewedAt.get(cookie.value);

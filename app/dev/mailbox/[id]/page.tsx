@@ -1,0 +1,62 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { Card } from "@/components/ui";
+import { devMail } from "@/lib/mail/dev-mailbox";
+
+// One message of the dev mailbox: the HTML part as a mail client would show it, and the text part.
+
+export const metadata = { title: "Dev mailbox · Auth Starter" };
+
+/**
+ * The HTML part runs in a sandbox without scripts or the app's origin. Its links open in a new tab: inside the
+ * frame the app's own pages would refuse to load (frame-ancestors 'none').
+ */
+function framedHtml(html: string): string {
+  return `<base target="_blank">${html}`;
+}
+
+/** The text part with its links clickable (React escapes the rest). */
+function TextWithLinks({ text }: { text: string }) {
+  const parts = text.split(/(\bhttps?:\/\/[^\s<>"]+)/g);
+  return parts.map((part, i) =>
+    i % 2 === 1 ? (
+      <a key={i} href={part} className="break-all text-indigo-600 hover:underline">
+        {part}
+      </a>
+    ) : (
+      part
+    ),
+  );
+}
+
+export default async function DevMailPage({ params }: { params: Promise<{ id: string }> }) {
+  if (process.env.NODE_ENV === "production") notFound();
+  const mail = devMail((await params).id);
+  if (!mail) notFound();
+  return (
+    <div className="space-y-6">
+      <Link href="/dev/mailbox" className="text-sm text-indigo-600 hover:underline">
+        ← Dev mailbox
+      </Link>
+      <div className="space-y-1">
+        <h1 className="text-2xl font-bold tracking-tight">{mail.subject}</h1>
+        <p className="text-sm text-slate-500">
+          From {mail.from} to {mail.to}, {mail.sentAt.toISOString().slice(0, 19).replace("T", " ")} UTC
+        </p>
+      </div>
+      <Card title="HTML">
+        <iframe
+          title="HTML part"
+          sandbox="allow-popups allow-popups-to-escape-sandbox"
+          srcDoc={framedHtml(mail.html)}
+          className="h-[560px] w-full rounded border border-slate-200"
+        />
+      </Card>
+      <Card title="Text">
+        <pre className="text-sm whitespace-pre-wrap" data-testid="dev-mail-text">
+          <TextWithLinks text={mail.text} />
+        </pre>
+      </Card>
+    </div>
+  );
+}

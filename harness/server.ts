@@ -46,6 +46,11 @@ export function serverEnv(overrides: Record<string, string>): NodeJS.ProcessEnv 
     // the per-address creation limits have their own tests (integration, and address-limits.test.ts with its own server).
     AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: "1000000",
     SESSION_DATA_ADDRESS_MAX_NEW: "1000000",
+    // Sign-ups in most files go straight on to signing in, without a mail each; the confirmation modes have tests
+    // with servers of their own (email-flows.test.ts).
+    AUTH_EMAIL_VERIFICATION: "off",
+    AUTH_EMAIL_SEND_MAX: "1000000",
+    AUTH_EMAIL_ADDRESS_SEND_MAX: "1000000",
     NEXT_TELEMETRY_DISABLED: "1",
     ...(process.env.NEXT_DIST_DIR ? { NEXT_DIST_DIR: process.env.NEXT_DIST_DIR } : {}),
     ...(process.env.PRISMA_SCHEMA_ENGINE_BINARY

@@ -1,14 +1,11 @@
-import { clearAttempts, formatDuration, reserveAttempt, throttleKeys, type Limit } from "./auth/throttle";
-import type { Db } from "./db";
-import {
-  hashPassword,
-  PASSWORD_MAX_BYTES,
-  passwordByteLength,
-  PasswordPoolBusyError,
-  verifyPasswordAtCost,
-} from "./password";
-import { newPasswordStrengthError } from "./password-strength";
+import { revokeEmailTokens } from "./auth/email-tokens";
 import { revokeUserSessions } from "./auth/session-admin";
+import type { Limit } from "./auth/throttle";
+import { checkCurrentPassword, SERVER_BUSY_MESSAGE, WRONG_CURRENT_PASSWORD_MESSAGE } from "./current-password";
+import type { Db } from "./db";
+import { hashPassword, PasswordPoolBusyError } from "./password";
+import { newPasswordStrengthError } from "./password-strength";
+import { noticePasswordChanged, type NoticeMeta } from "./security-notices";
 import { newPasswordSchema } from "./validation";
 
 type ChangePasswordResult =
@@ -29,13 +26,14 @@ async function weakNewPasswordRefusal(
       : null;
   } catch (error) {
     if (!(error instanceof PasswordPoolBusyError)) throw error;
-    return { status: "error", message: "The server is busy right now. Please try again in a few seconds." };
+    return { status: "error", message: SERVER_BUSY_MESSAGE };
   }
 }
 
 /**
  * Changes a password after checking the current one, then ends every other session of the user
- * (ASVS 7.4.3), keeping only `keepSessionId` (the browser that made the change).
+ * (ASVS 7.4.3), keeping only `keepSessionId` (the browser that made the change), ends pending reset links, and
+ * tells the account's address (with `requestMeta`: who made the change).
  */
 export async function changePassword(
   db: Db,
@@ -46,6 +44,7 @@ export async function changePassword(
     confirmPassword,
     keepSessionId,
     cost,
+    requestMeta = { userAgent: null, ip: null },
   }: {
     userId: string;
     currentPassword: string;
@@ -53,6 +52,7 @@ export async function changePassword(
     confirmPassword: string;
     keepSessionId: string | null;
     cost: number;
+    requestMeta?: Omit<NoticeMeta, "at">;
   },
   /** The current password is a guessable secret like the sign-in password: the same throttle counts guesses. */
   throttle: Omit<Limit, "key">,
@@ -73,31 +73,26 @@ export async function changePassword(
   const weakPassword = await weakNewPasswordRefusal(db, userId, newPassword);
   if (weakPassword) return weakPassword;
 
-  const limit = { key: throttleKeys.passwordCheck(userId), ...throttle };
-  const reservation = await reserveAttempt(db, [limit]);
-  if (!reservation.ok) {
-    const wait = formatDuration(reservation.retryAfterSeconds);
-    return { status: "error", message: `Too many wrong passwords. Please wait ${wait} and try again.` };
+  const check = await checkCurrentPassword(db, { userId, currentPassword, cost }, throttle);
+  if (!check.ok) {
+    if (check.problem !== "wrong") return { status: "error", message: check.message };
+    return {
+      status: "error",
+      message: "Please fix the highlighted fields.",
+      fieldErrors: { currentPassword: [WRONG_CURRENT_PASSWORD_MESSAGE] },
+    };
   }
-  const user = await db.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  // Over 72 bytes bcrypt would compare only the first 72 bytes, and no stored password is longer (ASVS 6.2.8).
-  const tooLong = passwordByteLength(currentPassword) > PASSWORD_MAX_BYTES;
   let passwordHash: string;
   try {
-    if (!user?.passwordHash || tooLong || !(await verifyPasswordAtCost(currentPassword, user.passwordHash, cost))) {
-      return {
-        status: "error",
-        message: "Please fix the highlighted fields.",
-        fieldErrors: { currentPassword: ["Your current password is not correct."] },
-      };
-    }
-    await clearAttempts(db, [limit.key]);
     passwordHash = await hashPassword(newPassword, cost);
   } catch (error) {
     if (!(error instanceof PasswordPoolBusyError)) throw error;
-    return { status: "error", message: "The server is busy right now. Please try again in a few seconds." };
+    return { status: "error", message: SERVER_BUSY_MESSAGE };
   }
   await db.user.update({ where: { id: userId }, data: { passwordHash } });
+  // A reset link still in someone's mailbox would undo the change the owner just made.
+  await revokeEmailTokens(db, userId, ["reset-password"]);
   const ended = await revokeUserSessions(db, userId, keepSessionId ? { exceptId: keepSessionId } : {});
+  noticePasswordChanged({ email: check.email }, { at: new Date(), ...requestMeta });
   return { status: "changed", endedSessions: ended };
 }

@@ -113,6 +113,24 @@ const envSchema = z
     AUTH_EMAIL_VERIFICATION: z
       .enum(["required", "optional", "off"], { message: 'must be "required", "optional" or "off"' })
       .default("required"),
+    /** How long an emailed link works: address confirmation and email change (minutes). */
+    AUTH_EMAIL_LINK_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(24 * 60),
+    /** How long a password-reset link works (minutes). */
+    AUTH_PASSWORD_RESET_MINUTES: z.coerce
+      .number()
+      .int()
+      .min(5)
+      .max(24 * 60)
+      .default(30),
+    /** Emails with links per address they go to, per hour (confirmation, reset, email change). */
+    AUTH_EMAIL_SEND_MAX: z.coerce.number().int().min(1).default(5),
+    /** Emails with links asked for per client address, per hour (only when AUTH_TRUSTED_PROXY_HOPS > 0). */
+    AUTH_EMAIL_ADDRESS_SEND_MAX: z.coerce.number().int().min(1).default(30),
   })
   .superRefine((env, ctx) => {
     // Only the feed can tell a cached lookup that it is stale.

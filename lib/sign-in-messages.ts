@@ -8,6 +8,8 @@ export function signInErrorMessage(type: string, code: string | undefined): stri
   }
   if (type === "CredentialsSignin" && code === "busy")
     return "Sign-in is busy right now. Please try again in a few seconds.";
+  if (type === "CredentialsSignin" && code === "unverified")
+    return "Please confirm your email address first: open the link we sent you, or ask for a new one below.";
   if (type === "CredentialsSignin") return "Invalid email or password.";
   return "Sign-in is unavailable right now. Please try again shortly.";
 }

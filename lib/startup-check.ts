@@ -14,6 +14,11 @@ export function checkEnvironmentAtStartup(): void {
           "sessions show no IP. Serve the app behind a proxy that overwrites X-Forwarded-For and set it to 1 (see README, Deployment).",
       );
     }
+    if (env.NODE_ENV === "production" && !env.AUTH_URL) {
+      console.warn(
+        "[mail] AUTH_URL is not set: emailed links use the request's host, and only with AUTH_TRUST_HOST=true. Set AUTH_URL to the app's public URL (see README, Email).",
+      );
+    }
     if (env.NODE_ENV === "production" && env.MAIL_FROM.address.endsWith("@localhost")) {
       console.warn(
         `[mail] MAIL_FROM is ${env.MAIL_FROM.address}, which mail providers refuse: set it to an address of your domain (see README, Email).`,

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { Badge, Card, Field } from "@/components/ui";
 import { requireUser } from "@/lib/dal";
+import { ChangeEmailForm } from "./change-email-form";
 import { ChangePasswordForm } from "./change-password-form";
 
 export const metadata = { title: "Account · Auth Starter" };
@@ -24,6 +25,9 @@ export default async function AccountPage() {
       </Card>
       <Card title="Change password">
         <ChangePasswordForm />
+      </Card>
+      <Card title="Change email">
+        <ChangeEmailForm />
       </Card>
     </div>
   );

@@ -9,6 +9,7 @@ import { getCurrentSessionId, requireUser } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { FormState } from "@/lib/form-state";
+import { currentRequestMeta } from "@/lib/auth/request-meta";
 import { listActiveSessions, revokeSession, revokeUserSessions } from "@/lib/auth/session-admin";
 
 export async function changePasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
@@ -24,6 +25,7 @@ export async function changePasswordAction(_prev: FormState, formData: FormData)
       confirmPassword: formText(formData, "confirmPassword"),
       keepSessionId: await getCurrentSessionId(),
       cost: env.AUTH_BCRYPT_COST,
+      requestMeta: await currentRequestMeta(),
     },
     {
       max: env.AUTH_SIGNIN_MAX_FAILURES,

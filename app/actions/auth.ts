@@ -5,7 +5,8 @@ import { signIn, signOut } from "@/auth";
 import { formText, isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { registerUser } from "@/lib/registration";
+import { linkOrigin } from "@/lib/link-origin";
+import { signUp } from "@/lib/sign-up";
 import { registrationLimit } from "@/lib/address-limits";
 import { currentRequestMeta } from "@/lib/auth/request-meta";
 import { safeCallbackPath } from "@/lib/safe-redirect";
@@ -42,12 +43,20 @@ export async function registerAction(_prev: FormState, formData: FormData): Prom
     email: formText(formData, "email"),
     password: formText(formData, "password"),
   };
+  const values = { name: input.name.slice(0, 200), email: input.email.slice(0, 300) };
   const env = getEnv();
-  const addressLimit = registrationLimit((await currentRequestMeta()).ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS);
-  const result = await registerUser(getDb(), input, env.AUTH_BCRYPT_COST, addressLimit);
-  if (result.status !== "created") {
-    return { ...result, values: { name: input.name.slice(0, 200), email: input.email.slice(0, 300) } };
+  const result = await signUp(getDb(), env, input, {
+    addressLimit: registrationLimit((await currentRequestMeta()).ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS),
+    origin: env.AUTH_EMAIL_VERIFICATION === "off" ? null : await linkOrigin(),
+  });
+  if (result.status !== "created") return { ...result, values };
+  if (result.mustConfirm) {
+    return {
+      status: "success",
+      message: `Almost done: we sent a link to ${result.email}. Open it to confirm your address, then sign in.`,
+    };
   }
+  // Confirmation optional or off: signed in at once (an unsent link can be asked for again from the banner).
   return signInWithCredentials(result.email, input.password, formText(formData, "callbackUrl"));
 }
 

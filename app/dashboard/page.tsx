@@ -2,6 +2,7 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { Badge, Card, Field } from "@/components/ui";
 import { requireUser } from "@/lib/dal";
 import { getEnv } from "@/lib/env";
+import { UnverifiedEmailBanner } from "@/components/unverified-email-banner";
 
 export const metadata = { title: "Dashboard · Auth Starter" };
 
@@ -17,6 +18,7 @@ export default async function DashboardPage() {
         </div>
         <SignOutButton />
       </div>
+      <UnverifiedEmailBanner userId={user.id} />
       <Card title="Your session">
         <dl className="space-y-3">
           <Field label="Name" value={user.name ?? "—"} />

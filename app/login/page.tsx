@@ -27,6 +27,14 @@ export default async function LoginPage({
       <Card>
         <LoginForm callbackUrl={target} />
       </Card>
+      <p className="flex justify-between text-sm">
+        <Link href="/forgot-password" className="font-medium text-indigo-600 hover:underline">
+          Forgot your password?
+        </Link>
+        <Link href="/verify-email" className="font-medium text-indigo-600 hover:underline">
+          New confirmation link
+        </Link>
+      </p>
       <p className="text-center text-sm text-slate-600">
         No account yet?{" "}
         <Link

@@ -8,6 +8,8 @@ import { initialFormState } from "@/lib/form-state";
 
 export function RegisterForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, action] = useActionState(registerAction, initialFormState);
+  // Email confirmation required: the account exists, and the next step is in the user's inbox.
+  if (state.status === "success") return <FormMessage message={state.message} tone="success" />;
   return (
     <form action={action} className="flex flex-col gap-4" noValidate>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />

@@ -12,6 +12,7 @@ import {
 } from "../password";
 import { credentialsSchema } from "../validation";
 import { deviceTokenFromRequest, rememberDevice, verifyDeviceToken } from "./device-cookie";
+import { noticeSignInFromNewBrowser } from "./new-sign-in";
 import { clearAttempts, refundAttempt, reserveAttempt, throttleKeys, type Limit } from "./throttle";
 
 type AuthorizedUser = { id: string; email: string; name: string | null };
@@ -26,6 +27,14 @@ class SignInBusy extends CredentialsSignin {
   code = "busy";
 }
 
+/**
+ * Thrown for the right password of an account whose address is not confirmed yet (AUTH_EMAIL_VERIFICATION=required).
+ * Only someone who knows the password learns this, so it says nothing about which emails have accounts.
+ */
+class EmailNotVerified extends CredentialsSignin {
+  code = "unverified";
+}
+
 type CredentialsEnv = Pick<
   Env,
   | "AUTH_BCRYPT_COST"
@@ -36,6 +45,7 @@ type CredentialsEnv = Pick<
   | "AUTH_TRUSTED_PROXY_HOPS"
   | "AUTH_SECRET"
   | "AUTH_URL"
+  | "AUTH_EMAIL_VERIFICATION"
 >;
 
 /** Hands the signed-in browser a new device cookie (tests pass their own to see what would be set). */
@@ -90,7 +100,7 @@ export async function authorizeCredentials(
 
   const user = await db.user.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, passwordHash: true, active: true },
+    select: { id: true, email: true, name: true, passwordHash: true, active: true, emailVerified: true },
   });
   const cost = env.AUTH_BCRYPT_COST;
   let valid: boolean;
@@ -108,6 +118,7 @@ export async function authorizeCredentials(
 
   await clearAttempts(db, limits.clearOnSuccess);
   await refundAttempt(db, limits.refundOnSuccess);
+  if (env.AUTH_EMAIL_VERIFICATION === "required" && !user.emailVerified) throw new EmailNotVerified();
   await remember({ secret: env.AUTH_SECRET, authUrl: env.AUTH_URL }, email);
   if (bcryptCost(user.passwordHash) !== cost) {
     // The configured cost changed since this hash was made: upgrade it while we know the password (or at a
@@ -117,5 +128,7 @@ export async function authorizeCredentials(
     );
     if (upgraded) await db.user.update({ where: { id: user.id }, data: { passwordHash: upgraded } });
   }
+  // Before Auth.js writes the new Session row: whether the account has one yet is part of the rule.
+  await noticeSignInFromNewBrowser(db, env, { user, request });
   return { id: user.id, email: user.email, name: user.name };
 }

@@ -32,6 +32,30 @@ export async function issueEmailToken(
   return token;
 }
 
+type TokenCheck =
+  { ok: true; row: { id: string; userId: string; email: string } } | { ok: false; problem: EmailTokenProblem };
+
+async function check(db: Db, purpose: EmailTokenPurpose, token: unknown, now: Date): Promise<TokenCheck> {
+  if (!looksLikeToken(token)) return { ok: false, problem: "invalid" };
+  const tokenHash = hashToken(token);
+  const row = await db.emailToken.findUnique({ where: { tokenHash } });
+  // The lookup is by hash (an attacker cannot steer its bytes); the comparison after it is constant-time anyway.
+  if (!row || row.purpose !== purpose || !sameHash(row.tokenHash, tokenHash)) return { ok: false, problem: "invalid" };
+  if (row.usedAt) return { ok: false, problem: "used" };
+  if (row.expires <= now) return { ok: false, problem: "expired" };
+  return { ok: true, row };
+}
+
+/** Whether a link would work now, and for whom, without using it (a form shown before the link is used). */
+export async function peekEmailToken(
+  db: Db,
+  purpose: EmailTokenPurpose,
+  token: unknown,
+): Promise<{ ok: true; token: UsedEmailToken } | { ok: false; problem: EmailTokenProblem }> {
+  const checked = await check(db, purpose, token, new Date());
+  return checked.ok ? { ok: true, token: { userId: checked.row.userId, email: checked.row.email } } : checked;
+}
+
 /**
  * Uses a link's token once: the first caller gets its user and address, every later or concurrent one "used".
  * A token of another purpose is "invalid", exactly like one that never existed.
@@ -41,14 +65,10 @@ export async function redeemEmailToken(
   purpose: EmailTokenPurpose,
   token: unknown,
 ): Promise<{ ok: true; token: UsedEmailToken } | { ok: false; problem: EmailTokenProblem }> {
-  if (!looksLikeToken(token)) return { ok: false, problem: "invalid" };
-  const tokenHash = hashToken(token);
-  const row = await db.emailToken.findUnique({ where: { tokenHash } });
-  // The lookup is by hash (an attacker cannot steer its bytes); the comparison after it is constant-time anyway.
-  if (!row || row.purpose !== purpose || !sameHash(row.tokenHash, tokenHash)) return { ok: false, problem: "invalid" };
-  if (row.usedAt) return { ok: false, problem: "used" };
   const now = new Date();
-  if (row.expires <= now) return { ok: false, problem: "expired" };
+  const checked = await check(db, purpose, token, now);
+  if (!checked.ok) return checked;
+  const { row } = checked;
   const { count } = await db.emailToken.updateMany({
     where: { id: row.id, usedAt: null, expires: { gt: now } },
     data: { usedAt: now },

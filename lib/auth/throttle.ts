@@ -17,6 +17,9 @@ export const throttleKeys = {
   registration: (ip: string) => `register-ip:${ip}`,
   /** New anonymous session-data ids minted for a client address (lib/address-limits.ts). */
   anonymousData: (ip: string) => `anon-data-ip:${ip}`,
+  /** Emails with links sent to an address, and asked for from a client address (lib/email-send-limits.ts). */
+  emailTo: (email: string) => `email-to:${email.toLowerCase()}`,
+  emailFrom: (ip: string) => `email-ip:${ip}`,
 };
 
 export type Limit = { key: string; max: number; windowSeconds: number; lockoutSeconds: number };

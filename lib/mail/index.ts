@@ -8,6 +8,7 @@ import type { MailTransport } from "./transport";
 
 export type { MailMessage, SendResult } from "./message";
 export { emailChangeMessage, passwordResetMessage, verifyEmailMessage } from "./templates/account-links";
+export { addressInUseMessage } from "./templates/address-in-use";
 export { securityNoticeMessage } from "./templates/security-notice";
 
 /** SMTP when SMTP_URL is set, else the development mailbox; production without SMTP_URL cannot start (lib/env.ts). */
@@ -51,4 +52,9 @@ export function queueMail(message: MailMessage): void {
   } catch (error) {
     console.error(`[mail] not queued: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** Resolves once every queued notice was sent or given up on (tests; a graceful shutdown could await it too). */
+export function whenMailQueueEmpty(): Promise<void> {
+  return globalForMailer.__starterMailer?.whenQueueEmpty() ?? Promise.resolve();
 }

@@ -49,7 +49,7 @@ describe(`POST /api/register (${strategy})`, () => {
     );
 
     expect(answer.status).toBe(201);
-    expect(answer.body).toEqual({ id: expect.any(String), email: account.email });
+    expect(answer.body).toEqual({ id: expect.any(String), email: account.email, mustConfirm: false }); // confirmation off here
     expect(answer.setCookies).toEqual([]);
     const row = await db.user.findUniqueOrThrow({ where: { id: answer.body.id as string } });
     expect(row).toMatchObject({ email: account.email, roleName: "user", active: true }); // extra fields are ignored

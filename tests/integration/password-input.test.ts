@@ -15,7 +15,12 @@ import { createUser } from "../support/users";
 let ctx: TestContext;
 beforeAll(async () => {
   // Accounts are registered at cost 4 below; the server's configured cost is 5.
-  ctx = await createTestContext({ AUTH_SIGNIN_MAX_FAILURES: "1000", AUTH_BCRYPT_COST: "5" });
+  // Sign-ins right after registerUser: the address-confirmation step has tests of its own (email-flows.test.ts).
+  ctx = await createTestContext({
+    AUTH_SIGNIN_MAX_FAILURES: "1000",
+    AUTH_BCRYPT_COST: "5",
+    AUTH_EMAIL_VERIFICATION: "off",
+  });
 });
 afterAll(() => ctx.cleanup());
 

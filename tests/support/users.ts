@@ -9,10 +9,17 @@ export async function createUser(
     role = "user",
     name = "Test User",
     cost = 4,
-  }: { email: string; password?: string; role?: string; name?: string; cost?: number },
+    verified = true,
+  }: { email: string; password?: string; role?: string; name?: string; cost?: number; verified?: boolean },
 ) {
   return db.user.create({
-    data: { email, name, roleName: role, passwordHash: await hashPassword(password, cost) },
+    data: {
+      email,
+      name,
+      roleName: role,
+      passwordHash: await hashPassword(password, cost),
+      emailVerified: verified ? new Date() : null,
+    },
     select: { id: true, email: true },
   });
 }

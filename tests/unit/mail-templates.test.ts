@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { emailChangeMessage, passwordResetMessage, verifyEmailMessage } from "../../lib/mail/templates/account-links";
 import { escapeHtml } from "../../lib/mail/templates/compose";
+import { addressInUseMessage } from "../../lib/mail/templates/address-in-use";
 import { securityNoticeMessage } from "../../lib/mail/templates/security-notice";
+import { partlyHidden } from "../../lib/mail/templates/words";
 
 const TOKEN = "tok3n-that-must-only-appear-in-the-link";
 // The `&` must come out as `&amp;` in the HTML, and the link must still work.
@@ -73,15 +75,19 @@ describe("security notices", () => {
       { kind: "new-sign-in", at, browser: "Firefox 140 on macOS", address: "" },
       { appUrl },
     );
-    expect(signIn.text).toContain("Your account was signed in to on 3 Dec 2026, 14:05 UTC from Firefox 140 on macOS.");
+    expect(signIn.text).toContain(
+      "There was a new sign-in to your account on 3 Dec 2026, 14:05 UTC from Firefox 140 on macOS.",
+    );
     expect(signIn.text).not.toContain("()");
     const changed = securityNoticeMessage(
       { kind: "email-changed", at, browser: "Safari 26 on iOS", address: "2001:db8::1", newEmail: "new@example.com" },
       { appUrl },
     );
+    // The old mailbox may no longer be the owner's (a former employer's): the new address is only hinted at.
     expect(changed.text).toContain(
-      "changed to new@example.com on 3 Dec 2026, 14:05 UTC from Safari 26 on iOS (2001:db8::1)",
+      "changed to n…@example.com on 3 Dec 2026, 14:05 UTC from Safari 26 on iOS (2001:db8::1)",
     );
+    expect(changed.text + changed.html).not.toContain("new@example.com");
     expect(changed.text).not.toContain("forgot-password");
     expect(changed.text).toContain("contact the administrator");
   });
@@ -110,5 +116,24 @@ describe("security notices", () => {
     expect(mail.html).toContain("&lt;img src=x onerror=alert(1)&gt; Bcc: someone@evil.test");
     expect(mail.text.split("\n")[0]).toMatch(/^The email address of your account was changed to .* UTC from <img .*A…/);
     expect(mail.text.split("\n")[0].length).toBeLessThan(400);
+  });
+});
+
+describe("partlyHidden", () => {
+  it("keeps the first character and the domain, and nothing of a value that is not an address", () => {
+    expect(partlyHidden("jane.doe@example.org")).toBe("j…@example.org");
+    expect(partlyHidden("x@example.org")).toBe("x…@example.org");
+    expect(partlyHidden("no-at-sign")).toBe("…");
+    expect(partlyHidden("@example.org")).toBe("…");
+    expect(partlyHidden("a\r\nBcc: b@evil.test")).toBe("a…@evil.test");
+  });
+});
+
+describe("the note to an address that already has an account", () => {
+  it("names no other account and holds no link", () => {
+    const mail = addressInUseMessage();
+    expect(mail.subject).toBe("Someone tried to use your email address");
+    expect(mail.text).toContain("nothing was changed");
+    expect(mail.text + mail.html).not.toMatch(/https?:\/\/|href=|@/);
   });
 });

@@ -3,15 +3,18 @@ import { clientIp } from "@/lib/client-ip";
 import { jsonResponse } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { REGISTER_BODY_MAX_BYTES, registerUser } from "@/lib/registration";
+import { linkOrigin } from "@/lib/link-origin";
+import { REGISTER_BODY_MAX_BYTES } from "@/lib/registration";
+import { signUp } from "@/lib/sign-up";
 import { parseBody } from "@/lib/request-body";
 import { isCrossOriginRequest } from "@/lib/same-origin";
 
 // POST /api/register: the registration form as a JSON (or form) API. Same rules and messages as the page
 // (lib/registration.ts); bad input of any shape or size is a 4xx, never a 5xx.
-// 201 {id, email} · 400 {error, message, fieldErrors} · 403 cross-origin · 409 email taken · 413 body too large · 415
-// · 429 + Retry-After: too many sign-ups from this client address (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS per hour)
-// · 503 busy (the password-hashing queue is full; retry)
+// 201 {id, email, mustConfirm} (mustConfirm: a confirmation link was sent and sign-in waits for it) · 400 {error,
+// message, fieldErrors} · 403 cross-origin · 409 email taken · 413 body too large · 415 · 429 + Retry-After: too many
+// sign-ups from this client address (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS per hour) · 503 busy (the password-hashing
+// queue is full; retry) or mail_unavailable (the confirmation link could not be sent; no account was made)
 
 export async function POST(request: Request) {
   if (isCrossOriginRequest(request)) {
@@ -22,13 +25,12 @@ export async function POST(request: Request) {
 
   const env = getEnv();
   const ip = clientIp(request.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS);
-  const result = await registerUser(
-    getDb(),
-    body.fields,
-    env.AUTH_BCRYPT_COST,
-    registrationLimit(ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS),
-  );
-  if (result.status === "created") return jsonResponse({ id: result.userId, email: result.email }, 201);
+  const result = await signUp(getDb(), env, body.fields, {
+    addressLimit: registrationLimit(ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS),
+    origin: env.AUTH_EMAIL_VERIFICATION === "off" ? null : await linkOrigin(),
+  });
+  if (result.status === "created")
+    return jsonResponse({ id: result.userId, email: result.email, mustConfirm: result.mustConfirm }, 201);
   if (result.reason === "rate_limited") {
     const retryAfter = String(result.retryAfterSeconds);
     return jsonResponse({ error: result.reason, message: result.message, fieldErrors: {} }, 429, {
@@ -37,6 +39,6 @@ export async function POST(request: Request) {
   }
   return jsonResponse(
     { error: result.reason, message: result.message, fieldErrors: result.fieldErrors ?? {} },
-    result.reason === "duplicate" ? 409 : result.reason === "busy" ? 503 : 400,
+    result.reason === "duplicate" ? 409 : result.reason === "busy" || result.reason === "mail_unavailable" ? 503 : 400,
   );
 }

@@ -1,6 +1,6 @@
 import { getEnv } from "../../env";
 import { composeMail, type Block, type ComposedMail } from "./compose";
-import { formatUtc, oneLine } from "./words";
+import { formatUtc, oneLine, partlyHidden } from "./words";
 
 // "Something happened to your account" notices, sent to the account's (old) address after the fact.
 
@@ -11,7 +11,7 @@ export type SecurityNotice = {
   browser: string;
   /** The client's IP address; "" when unknown (AUTH_TRUSTED_PROXY_HOPS=0). */
   address: string;
-  /** email-changed: the account's new address. */
+  /** email-changed: the account's new address (shown partly hidden: the old mailbox may be someone else's now). */
   newEmail?: string;
 };
 
@@ -39,8 +39,8 @@ function whatHappened({ kind, at, browser, address, newEmail }: SecurityNotice):
   const where = `from ${oneLine(browser) || "an unknown browser"}${oneLine(address) ? ` (${oneLine(address)})` : ""}`;
   const when = `on ${formatUtc(at)} ${where}`;
   if (kind === "password-changed") return `Your password was changed ${when}.`;
-  if (kind === "new-sign-in") return `Your account was signed in to ${when}.`;
-  const to = newEmail ? ` to ${oneLine(newEmail, 254)}` : "";
+  if (kind === "new-sign-in") return `There was a new sign-in to your account ${when}.`;
+  const to = newEmail ? ` to ${partlyHidden(newEmail)}` : "";
   return `The email address of your account was changed${to} ${when}. This address no longer receives its mail.`;
 }
 

@@ -25,3 +25,14 @@ export function oneLine(value: string, max = 100): string {
     .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/**
+ * "j…@example.com": enough for the owner to recognise an address, not enough to learn someone's new one from a
+ * mailbox they no longer control (an old work address, say).
+ */
+export function partlyHidden(address: string): string {
+  const flat = oneLine(address, 254);
+  const at = flat.lastIndexOf("@");
+  if (at < 1) return "…";
+  return `${flat.slice(0, 1)}…${flat.slice(at)}`;
+}

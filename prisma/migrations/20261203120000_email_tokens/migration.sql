@@ -20,3 +20,7 @@ CREATE INDEX "EmailToken_userId_purpose_idx" ON "EmailToken"("userId", "purpose"
 -- CreateIndex
 CREATE INDEX "EmailToken_expires_idx" ON "EmailToken"("expires");
 
+
+-- Accounts made before addresses were confirmed keep signing in (AUTH_EMAIL_VERIFICATION=required): their
+-- address counts as confirmed when the account was made.
+UPDATE "User" SET "emailVerified" = "createdAt" WHERE "emailVerified" IS NULL;

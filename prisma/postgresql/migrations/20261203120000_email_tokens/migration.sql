@@ -24,3 +24,7 @@ CREATE INDEX "EmailToken_expires_idx" ON "EmailToken"("expires");
 -- AddForeignKey
 ALTER TABLE "EmailToken" ADD CONSTRAINT "EmailToken_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
+
+-- Accounts made before addresses were confirmed keep signing in (AUTH_EMAIL_VERIFICATION=required): their
+-- address counts as confirmed when the account was made.
+UPDATE "User" SET "emailVerified" = "createdAt" WHERE "emailVerified" IS NULL;

@@ -1,0 +1,186 @@
+import "server-only";
+import { issueEmailToken, redeemEmailToken, revokeEmailTokens, type EmailTokenProblem } from "./auth/email-tokens";
+import { revokeUserSessions } from "./auth/session-admin";
+import type { Limit } from "./auth/throttle";
+import { checkCurrentPassword, WRONG_CURRENT_PASSWORD_MESSAGE } from "./current-password";
+import type { Db } from "./db";
+import { reserveEmailSend, tooManyEmailsMessage } from "./email-send-limits";
+import type { Env } from "./env";
+import { linkTo } from "./link-origin";
+import { addressInUseMessage, emailChangeMessage, sendMail } from "./mail";
+import { noticeEmailChanged, type NoticeMeta } from "./security-notices";
+import { emailSchema } from "./validation";
+
+// Moving an account to a new address, in two steps. On /account the owner types the new address and the current
+// password; a link goes to the new address. The change happens only when that link is opened and its page's
+// button pressed (a POST: mail scanners open GET links). Whether an address already has an account is never
+// shown to the person asking: they get the same answer, and the address's owner gets a note instead of a link.
+
+export const CONFIRM_EMAIL_CHANGE_PATH = "/confirm-email-change";
+
+type Problem = { status: "error"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
+export type EmailChangeRequest = { status: "sent"; message: string } | Problem;
+
+export const SEND_FAILED_MESSAGE = "We could not send the email; please try again.";
+export const NO_LINK_MESSAGE =
+  "The confirmation link could not be made (the site's address is not configured), so nothing was sent. Please contact the administrator.";
+
+export function checkNewInboxMessage(email: string): string {
+  return `Check the inbox of ${email}: open the link we sent there to confirm the change. Until then your account keeps its current address.`;
+}
+
+const fix = (fieldErrors: Problem["fieldErrors"]): Problem => ({
+  status: "error",
+  message: "Please fix the highlighted fields.",
+  fieldErrors,
+});
+
+let warnedNoLink = false;
+function warnNoLinkOnce() {
+  if (warnedNoLink) return;
+  warnedNoLink = true;
+  console.error("[mail] email-change links cannot be made: set AUTH_URL (or AUTH_TRUST_HOST=true behind a proxy)");
+}
+
+type MakeLink = (path: string, params: Record<string, string>) => Promise<string | null>;
+
+export async function requestEmailChange(
+  db: Db,
+  env: Pick<Env, "AUTH_EMAIL_LINK_MINUTES" | "AUTH_EMAIL_SEND_MAX" | "AUTH_EMAIL_ADDRESS_SEND_MAX">,
+  {
+    userId,
+    newEmail: typed,
+    currentPassword,
+    cost,
+    ip,
+  }: { userId: string; newEmail: string; currentPassword: string; cost: number; ip: string | null },
+  /** The throttle of the current password: the sign-in limits (like changePassword). */
+  throttle: Omit<Limit, "key">,
+  makeLink: MakeLink = linkTo,
+): Promise<EmailChangeRequest> {
+  const parsed = emailSchema.safeParse(typed);
+  if (!parsed.success) return fix({ newEmail: parsed.error.issues.map((issue) => issue.message) });
+  const newEmail = parsed.data;
+  if (!currentPassword) return fix({ currentPassword: ["Enter your current password."] });
+
+  const check = await checkCurrentPassword(db, { userId, currentPassword, cost }, throttle);
+  if (!check.ok) {
+    if (check.problem !== "wrong") return { status: "error", message: check.message };
+    return fix({ currentPassword: [WRONG_CURRENT_PASSWORD_MESSAGE] });
+  }
+  if (check.email === newEmail) return fix({ newEmail: ["That is already your email address."] });
+
+  // From here on, nothing may depend on whether the address has an account until the answer is the same: the
+  // link is checked first, and the send limit counts every request, or either would answer differently.
+  if (!(await makeLink(CONFIRM_EMAIL_CHANGE_PATH, {}))) {
+    warnNoLinkOnce();
+    return { status: "error", message: NO_LINK_MESSAGE };
+  }
+  const reservation = await reserveEmailSend(db, env, { email: newEmail, ip });
+  if (!reservation.ok) return { status: "error", message: tooManyEmailsMessage(reservation.retryAfterSeconds) };
+
+  const taken = await db.user.findUnique({ where: { email: newEmail }, select: { id: true } });
+  if (taken) {
+    // A mail is sent in this case too, so the answer takes as long as when a link goes out.
+    const sent = await sendMail({ to: newEmail, ...addressInUseMessage() });
+    return sent.ok ? { status: "sent", message: checkNewInboxMessage(newEmail) } : sendFailed();
+  }
+
+  const token = await issueEmailToken(db, {
+    userId,
+    purpose: "change-email",
+    email: newEmail,
+    ttlSeconds: env.AUTH_EMAIL_LINK_MINUTES * 60,
+  });
+  const url = await makeLink(CONFIRM_EMAIL_CHANGE_PATH, { token });
+  const sent = url
+    ? await sendMail({
+        to: newEmail,
+        ...emailChangeMessage({ url, newEmail, expiresInMinutes: env.AUTH_EMAIL_LINK_MINUTES }),
+      })
+    : { ok: false };
+  if (!sent.ok) {
+    // Nothing half-done: no link may work that the user was told was not sent.
+    await revokeEmailTokens(db, userId, ["change-email"]);
+    return sendFailed();
+  }
+  return { status: "sent", message: checkNewInboxMessage(newEmail) };
+}
+
+function sendFailed(): Problem {
+  return { status: "error", message: SEND_FAILED_MESSAGE };
+}
+
+export type EmailChangeConfirmation =
+  | {
+      status: "changed";
+      email: string;
+      /** Whether the browser that confirmed stays signed in (it was signed in to this account). */
+      staysSignedIn: boolean;
+    }
+  | { status: "error"; problem: EmailTokenProblem | "taken"; message: string };
+
+const LINK_PROBLEMS: Record<EmailTokenProblem, string> = {
+  invalid:
+    "This link is not valid. Open the whole link from the most recent email (a new link replaces the older ones), or ask for a new one on your account page. Your email address was not changed.",
+  expired: "This link has expired. Ask for a new one on your account page. Your email address was not changed.",
+  used: "This link was already used. Each link works once; if your address did not change, ask for a new link on your account page.",
+};
+
+export function linkProblemMessage(problem: EmailTokenProblem): string {
+  return LINK_PROBLEMS[problem];
+}
+
+const TAKEN_MESSAGE =
+  "This address now belongs to another account, so your email address was not changed. You can ask for a change to a different address on your account page.";
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
+
+/**
+ * Applies a change-email link. The account's sign-in address and its recovery channel change, so every session
+ * of the account ends except the one of the browser confirming, when that browser is signed in to this account
+ * (`signedIn`), and every pending link mailed to the old address stops working. The old address is told.
+ */
+export async function confirmEmailChange(
+  db: Db,
+  {
+    token,
+    signedIn,
+    requestMeta,
+  }: {
+    token: unknown;
+    signedIn: { userId: string; sessionId: string } | null;
+    requestMeta: Omit<NoticeMeta, "at">;
+  },
+): Promise<EmailChangeConfirmation> {
+  const redeemed = await redeemEmailToken(db, "change-email", token);
+  if (!redeemed.ok) return { status: "error", problem: redeemed.problem, message: LINK_PROBLEMS[redeemed.problem] };
+  const { userId, email: newEmail } = redeemed.token;
+  const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, active: true } });
+  if (!user?.active) return { status: "error", problem: "invalid", message: LINK_PROBLEMS.invalid };
+  const keep = signedIn?.userId === userId ? signedIn.sessionId : null;
+  if (user.email === newEmail) return { status: "changed", email: newEmail, staysSignedIn: keep !== null };
+
+  // The person confirming controls the new address (the link reached it), so saying it is taken reveals nothing
+  // they could not learn from a password reset sent there.
+  const owner = await db.user.findUnique({ where: { email: newEmail }, select: { id: true } });
+  if (owner) return { status: "error", problem: "taken", message: TAKEN_MESSAGE };
+  const now = new Date();
+  try {
+    await db.$transaction([
+      db.user.update({ where: { id: userId }, data: { email: newEmail, emailVerified: now } }),
+      // Links mailed to the old address (a reset, a confirmation) must not act on the account any more.
+      db.emailToken.deleteMany({ where: { userId, usedAt: null } }),
+    ]);
+  } catch (error) {
+    // Another account took the address between the check and the update.
+    if (isUniqueViolation(error)) return { status: "error", problem: "taken", message: TAKEN_MESSAGE };
+    throw error;
+  }
+  // After the update: the announcement makes every live session (JWT claims, cached lookups) read the new address.
+  await revokeUserSessions(db, userId, keep ? { exceptId: keep } : {});
+  noticeEmailChanged({ oldEmail: user.email, newEmail }, { at: now, ...requestMeta });
+  return { status: "changed", email: newEmail, staysSignedIn: keep !== null };
+}

@@ -1,0 +1,225 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
+import { createSessionStrategy } from "../../lib/auth/strategy";
+import { confirmEmailAddress, requestVerificationLink, sendVerificationLink } from "../../lib/email-verification";
+import { answeredRequestsDone } from "../../lib/link-mail";
+import { checkResetLink, requestPasswordReset, resetPassword } from "../../lib/password-reset";
+import { startMailCatcher, type CaughtMail } from "../../harness/mail-catcher";
+import { AuthClient } from "../support/auth-client";
+import { passTime } from "../support/clock";
+import { createTestContext, type TestContext } from "../support/test-env";
+import { createUser } from "../support/users";
+
+// Address confirmation and password reset against a real database, the real Auth.js handler and a real SMTP
+// server: the links are read from the delivered mail, as a user would.
+const catcher = await startMailCatcher();
+process.env.SMTP_URL = catcher.url; // the app's mailer is made on first use, from the process environment
+const ORIGIN = "http://localhost:3000";
+const password = "correct-horse-battery";
+const newPassword = "a-brand-new-correct-horse";
+const meta = { userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0 Safari/537.36", ip: "203.0.113.7" };
+let n = 0;
+const fresh = (label: string) => `${label}-${n++}@example.com`;
+
+function linkIn(mail: CaughtMail, path: string): string {
+  const url = new URL(mail.text.match(/https?:\/\/\S+/)![0]);
+  expect(url.origin + url.pathname).toBe(ORIGIN + path);
+  expect(mail.html).toContain(url.toString().replaceAll("&", "&amp;"));
+  return url.searchParams.get("token")!;
+}
+
+afterAll(() => catcher.stop());
+
+describe.each(["database", "jwt"] as const)("email flows, %s sessions", (strategy) => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({
+      AUTH_SESSION_STRATEGY: strategy,
+      AUTH_EMAIL_VERIFICATION: "required",
+      AUTH_JWT_RECHECK_SECONDS: "300",
+      AUTH_EMAIL_SEND_MAX: "3",
+    });
+  });
+  afterAll(() => ctx.cleanup());
+
+  async function signIn(email: string, secret: string) {
+    const client = new AuthClient(ctx.env, ctx.db);
+    const response = await client.signIn(email, secret);
+    return { client, location: response.headers.get("location") ?? "" };
+  }
+
+  it("an unconfirmed account cannot sign in (required); the emailed link confirms it, once", async () => {
+    const email = fresh("verify");
+    const user = await createUser(ctx.db, { email, password, verified: false });
+    expect((await signIn(email, password)).location).toContain("code=unverified");
+    // A wrong password says nothing about confirmation.
+    expect((await signIn(email, "wrong-password")).location).not.toContain("unverified");
+
+    expect(await sendVerificationLink(ctx.db, ctx.env, { user, origin: ORIGIN })).toBe(true);
+    const token = linkIn(await catcher.waitFor({ to: email, subject: /Confirm your email/ }), "/verify-email");
+    expect(await confirmEmailAddress(ctx.db, token)).toEqual({ ok: true });
+    expect(await confirmEmailAddress(ctx.db, token)).toEqual({ ok: false, problem: "used" });
+    expect((await ctx.db.user.findUnique({ where: { id: user.id } }))!.emailVerified).toBeInstanceOf(Date);
+    const { client, location } = await signIn(email, password);
+    expect(location).not.toContain("error");
+    expect(client.sessionCookie()).toBeDefined();
+  });
+
+  it("asking for a new confirmation link: the same answer for unknown, confirmed and unconfirmed addresses", async () => {
+    const unconfirmed = fresh("resend");
+    await createUser(ctx.db, { email: unconfirmed, password, verified: false });
+    const confirmed = fresh("resend-done");
+    await createUser(ctx.db, { email: confirmed, password });
+    const answers = await Promise.all(
+      [unconfirmed, confirmed, fresh("nobody")].map((email) =>
+        requestVerificationLink(ctx.db, ctx.env, { email, ip: null, origin: ORIGIN }),
+      ),
+    );
+    expect(answers).toEqual([{ ok: true }, { ok: true }, { ok: true }]);
+    await answeredRequestsDone();
+    const to = (await catcher.messages()).flatMap((mail) => mail.to);
+    expect(to).toContain(unconfirmed);
+    expect(to).not.toContain(confirmed);
+  });
+
+  it("forgot → reset: new password works, the old one and every session are dead, the link works once", async () => {
+    const email = fresh("reset");
+    const user = await createUser(ctx.db, { email, password, verified: false });
+    await ctx.db.user.update({ where: { id: user.id }, data: { emailVerified: new Date() } });
+    const signedIn = await Promise.all([signIn(email, password), signIn(email, password)]);
+    const verify = createSessionStrategy(ctx.env, ctx.db).verify;
+    const cookies = signedIn.map(({ client }) => ({ name: PLAIN_SESSION_COOKIE, value: client.sessionCookie()! }));
+    for (const cookie of cookies) expect(await verify(cookie)).not.toBeNull();
+
+    expect(await requestPasswordReset(ctx.db, ctx.env, { email, ip: null, origin: ORIGIN })).toEqual({ ok: true });
+    await answeredRequestsDone();
+    const token = linkIn(await catcher.waitFor({ to: email, subject: /Reset your password/ }), "/reset-password");
+    expect(await checkResetLink(ctx.db, token)).toEqual({ ok: true });
+
+    // A weak password or a mismatch leaves the link working.
+    const weak = await resetPassword(ctx.db, ctx.env, {
+      token,
+      newPassword: "password",
+      confirmPassword: "password",
+      meta,
+    });
+    expect(weak.status).toBe("error");
+    const mismatch = await resetPassword(ctx.db, ctx.env, { token, newPassword, confirmPassword: "other", meta });
+    expect(mismatch).toMatchObject({ fieldErrors: { confirmPassword: ["The passwords do not match."] } });
+
+    const done = await resetPassword(ctx.db, ctx.env, { token, newPassword, confirmPassword: newPassword, meta });
+    expect(done).toEqual({ status: "changed", endedSessions: 2 });
+    // Both strategies: the sessions are refused on their next request (JWT: the app announced the change).
+    for (const cookie of cookies) expect(await verify(cookie)).toBeNull();
+    expect((await signIn(email, password)).location).toContain("error=CredentialsSignin");
+    expect((await signIn(email, newPassword)).client.sessionCookie()).toBeDefined();
+    const again = await resetPassword(ctx.db, ctx.env, { token, newPassword, confirmPassword: newPassword, meta });
+    expect(again).toEqual({ status: "error", message: expect.stringContaining("already been used") });
+    await catcher.waitFor({ to: email, subject: /password was changed/i });
+  });
+
+  it("a reset confirms an unconfirmed address; a newer link kills the older; an expired link is refused", async () => {
+    const email = fresh("reset-unconfirmed");
+    const user = await createUser(ctx.db, { email, password, verified: false });
+    const ask = async () => {
+      await requestPasswordReset(ctx.db, ctx.env, { email, ip: null, origin: ORIGIN });
+      await answeredRequestsDone();
+      return linkIn(await catcher.waitFor({ to: email, subject: /Reset your password/ }), "/reset-password");
+    };
+    const older = await ask();
+    const newer = await ask();
+    expect(newer).not.toBe(older);
+    expect(await checkResetLink(ctx.db, older)).toMatchObject({ ok: false });
+    expect(
+      await resetPassword(ctx.db, ctx.env, { token: newer, newPassword, confirmPassword: newPassword, meta }),
+    ).toEqual({ status: "changed", endedSessions: 0 });
+    expect((await ctx.db.user.findUnique({ where: { id: user.id } }))!.emailVerified).toBeInstanceOf(Date);
+
+    const late = await ask();
+    passTime((ctx.env.AUTH_PASSWORD_RESET_MINUTES * 60 + 1) * 1000);
+    expect(await checkResetLink(ctx.db, late)).toEqual({ ok: false, message: expect.stringContaining("expired") });
+  });
+
+  it("every bad token is refused with a clear message and changes nothing", async () => {
+    const before = await ctx.db.user.findMany({ select: { passwordHash: true }, orderBy: { id: "asc" } });
+    for (const token of ["", "x".repeat(100_000), "A".repeat(43), "not a token", undefined, 7, "\u0000".repeat(43)]) {
+      const result = await resetPassword(ctx.db, ctx.env, { token, newPassword, confirmPassword: newPassword, meta });
+      expect(result).toEqual({ status: "error", message: expect.stringContaining("not valid") });
+      expect(await confirmEmailAddress(ctx.db, token)).toEqual({ ok: false, problem: "invalid" });
+    }
+    // A confirmation link is not a reset link.
+    const email = fresh("wrong-purpose");
+    const user = await createUser(ctx.db, { email, password, verified: false });
+    await sendVerificationLink(ctx.db, ctx.env, { user, origin: ORIGIN });
+    const token = linkIn(await catcher.waitFor({ to: email, subject: /Confirm your email/ }), "/verify-email");
+    expect(
+      await resetPassword(ctx.db, ctx.env, { token, newPassword, confirmPassword: newPassword, meta }),
+    ).toMatchObject({
+      status: "error",
+    });
+    expect(await ctx.db.user.findMany({ select: { passwordHash: true }, orderBy: { id: "asc" } })).toEqual([
+      ...before,
+      { passwordHash: expect.any(String) },
+    ]);
+  });
+
+  it("asking is rate limited per address (the limit does not depend on whether an account exists)", async () => {
+    const account = fresh("limited");
+    await createUser(ctx.db, { email: account, password });
+    for (const email of [account, fresh("limited-nobody")]) {
+      const answers = [];
+      for (let i = 0; i < 4; i++)
+        answers.push(await requestPasswordReset(ctx.db, ctx.env, { email, ip: null, origin: ORIGIN }));
+      expect(answers.map((a) => a.ok)).toEqual([true, true, true, false]);
+      expect(answers[3]).toEqual({ ok: false, message: expect.stringContaining("Too many emails") });
+    }
+    await answeredRequestsDone();
+  });
+
+  it("forgot password takes the same time for an existing and an unknown address (medians over 40 tries each)", async () => {
+    const known = fresh("timing");
+    await createUser(ctx.db, { email: known, password });
+    const limits = { ...ctx.env, AUTH_EMAIL_SEND_MAX: 1_000, AUTH_EMAIL_ADDRESS_SEND_MAX: 1_000 };
+    const timeOne = async (email: string) => {
+      const delivered = (await catcher.messages()).length;
+      const started = performance.now();
+      expect(await requestPasswordReset(ctx.db, limits, { email, ip: "198.51.100.9", origin: ORIGIN })).toEqual({
+        ok: true,
+      });
+      const ms = performance.now() - started;
+      // The mail goes out after the answer, and the catcher (in this process) stores it: keep that work out of
+      // the next try's time.
+      await answeredRequestsDone();
+      if (email === known) while ((await catcher.messages()).length === delivered) await sleep(5);
+      await sleep(5);
+      return ms;
+    };
+    const unknown = fresh("timing-nobody");
+    await timeOne(known); // first tries insert the throttle rows: not counted
+    await timeOne(unknown);
+    const times = { known: [] as number[], unknown: [] as number[] };
+    for (let i = 0; i < 40; i++) {
+      // Alternating which goes first, so neither pays for what the other left behind.
+      for (const email of i % 2 ? [known, unknown] : [unknown, known])
+        times[email === known ? "known" : "unknown"].push(await timeOne(email));
+    }
+    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const [a, b] = [median(times.known), median(times.unknown)];
+    console.log(`forgot-password answer: known ${a.toFixed(2)} ms, unknown ${b.toFixed(2)} ms (medians of 40)`);
+    // Loose enough for a loaded machine running test files in parallel; an inline lookup and mail is not.
+    expect(Math.abs(a - b)).toBeLessThan(Math.max(0.2 * Math.max(a, b), 1));
+  });
+
+  it("SMTP down: the confirmation link is not sent, and no working token is left behind", async () => {
+    const email = fresh("smtp-down");
+    const user = await createUser(ctx.db, { email, password, verified: false });
+    catcher.setMode("reject");
+    try {
+      expect(await sendVerificationLink(ctx.db, ctx.env, { user, origin: ORIGIN })).toBe(false);
+    } finally {
+      catcher.setMode("accept");
+    }
+    expect(await ctx.db.emailToken.count({ where: { userId: user.id } })).toBe(0);
+  });
+});

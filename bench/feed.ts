@@ -16,6 +16,7 @@ export type FeedCase = { sessions: string; change: string; feed: "on" | "off"; l
 export type FeedResult = { instances: number; recheckSeconds: number; cases: FeedCase[] };
 
 const POLL_MS = 2;
+const FEED_BCRYPT_COST = 4;
 const GIVE_UP_MS = 120_000;
 
 /** Milliseconds from now until `seen` holds on every client (each polled every POLL_MS). */
@@ -77,14 +78,20 @@ async function measure(
 
 export async function benchFeed(databases: BenchDatabases, settings: BenchSettings): Promise<FeedResult> {
   const { changes, cutChanges, recheckSeconds } = settings.feed;
-  const database = await databases.create("postgresql", settings.bcryptCost);
+  // Every change needs a fresh sign-in: the lowest bcrypt cost keeps the phase about propagation, not hashing.
+  const database = await databases.create("postgresql", FEED_BCRYPT_COST);
   const sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
   const servers: RunningServer[] = [];
   const start = ({ strategy, sessionCache }: SessionSetup, feed: "on" | "off") =>
     startServer(
       serverEnv({
-        ...appEnv(settings, { DATABASE_URL: database.url, AUTH_SESSION_STRATEGY: strategy, sessionCache }),
+        ...appEnv(settings, {
+          DATABASE_URL: database.url,
+          AUTH_SESSION_STRATEGY: strategy,
+          AUTH_BCRYPT_COST: FEED_BCRYPT_COST,
+          sessionCache,
+        }),
         AUTH_JWT_RECHECK_SECONDS: String(recheckSeconds),
         AUTH_CHANGE_FEED: feed,
       }),

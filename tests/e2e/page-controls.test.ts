@@ -54,7 +54,8 @@ describe(`page controls (${strategy})`, () => {
     const pages: [HttpClient, string, string[]][] = [
       [new HttpClient(baseUrl), "/login", ["current-password"]],
       [new HttpClient(baseUrl), "/register", ["new-password"]],
-      [signedIn, "/account", ["current-password", "new-password", "new-password"]],
+      // The password form, then the email form's current password.
+      [signedIn, "/account", ["current-password", "new-password", "new-password", "current-password"]],
     ];
     for (const [client, path, hints] of pages) {
       const html = await (await client.fetch(path)).text();

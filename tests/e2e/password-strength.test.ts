@@ -28,7 +28,8 @@ beforeEach(() => browser.context.clearCookies());
 
 const meter = (page: Page) => page.locator('[data-testid="password-strength"] [role="meter"]');
 const meterText = (page: Page) => page.locator('[data-testid="password-strength-text"]');
-const submit = (page: Page) => page.locator("main form button[type=submit]").click();
+// The first form of the page (/account has the password form before the email form).
+const submit = (page: Page) => page.locator("main form button[type=submit]").first().click();
 
 /** Waits for the meter to settle on a rating (it rates a pause in the typing, so prefixes are rated on the way). */
 async function meterShows(page: Page, score: number, label: string, advice = "") {

@@ -1,12 +1,13 @@
 import "server-only";
-import { issueEmailToken, redeemEmailToken, revokeEmailTokens, type EmailTokenProblem } from "./auth/email-tokens";
+import { redeemEmailToken, type EmailTokenProblem } from "./auth/email-tokens";
 import { revokeUserSessions } from "./auth/session-admin";
 import type { Limit } from "./auth/throttle";
 import { checkCurrentPassword, WRONG_CURRENT_PASSWORD_MESSAGE } from "./current-password";
 import type { Db } from "./db";
 import { reserveEmailSend, tooManyEmailsMessage } from "./email-send-limits";
 import type { Env } from "./env";
-import { linkTo } from "./link-origin";
+import { sendLinkMail } from "./link-mail";
+import { linkOrigin } from "./link-origin";
 import { addressInUseMessage, emailChangeMessage, sendMail } from "./mail";
 import { noticeEmailChanged, type NoticeMeta } from "./security-notices";
 import { emailSchema } from "./validation";
@@ -42,8 +43,6 @@ function warnNoLinkOnce() {
   console.error("[mail] email-change links cannot be made: set AUTH_URL (or AUTH_TRUST_HOST=true behind a proxy)");
 }
 
-type MakeLink = (path: string, params: Record<string, string>) => Promise<string | null>;
-
 export async function requestEmailChange(
   db: Db,
   env: Pick<Env, "AUTH_EMAIL_LINK_MINUTES" | "AUTH_EMAIL_SEND_MAX" | "AUTH_EMAIL_ADDRESS_SEND_MAX">,
@@ -56,7 +55,7 @@ export async function requestEmailChange(
   }: { userId: string; newEmail: string; currentPassword: string; cost: number; ip: string | null },
   /** The throttle of the current password: the sign-in limits (like changePassword). */
   throttle: Omit<Limit, "key">,
-  makeLink: MakeLink = linkTo,
+  findOrigin: () => Promise<string | null> = linkOrigin,
 ): Promise<EmailChangeRequest> {
   const parsed = emailSchema.safeParse(typed);
   if (!parsed.success) return fix({ newEmail: parsed.error.issues.map((issue) => issue.message) });
@@ -72,7 +71,8 @@ export async function requestEmailChange(
 
   // From here on, nothing may depend on whether the address has an account until the answer is the same: the
   // link is checked first, and the send limit counts every request, or either would answer differently.
-  if (!(await makeLink(CONFIRM_EMAIL_CHANGE_PATH, {}))) {
+  const origin = await findOrigin();
+  if (!origin) {
     warnNoLinkOnce();
     return { status: "error", message: NO_LINK_MESSAGE };
   }
@@ -86,25 +86,17 @@ export async function requestEmailChange(
     return sent.ok ? { status: "sent", message: checkNewInboxMessage(newEmail) } : sendFailed();
   }
 
-  const token = await issueEmailToken(db, {
+  // Nothing half-done: a link that could not be sent is withdrawn again.
+  const sent = await sendLinkMail(db, {
     userId,
-    purpose: "change-email",
     email: newEmail,
-    ttlSeconds: env.AUTH_EMAIL_LINK_MINUTES * 60,
+    purpose: "change-email",
+    ttlMinutes: env.AUTH_EMAIL_LINK_MINUTES,
+    path: CONFIRM_EMAIL_CHANGE_PATH,
+    origin,
+    compose: ({ url, expiresInMinutes }) => emailChangeMessage({ url, newEmail, expiresInMinutes }),
   });
-  const url = await makeLink(CONFIRM_EMAIL_CHANGE_PATH, { token });
-  const sent = url
-    ? await sendMail({
-        to: newEmail,
-        ...emailChangeMessage({ url, newEmail, expiresInMinutes: env.AUTH_EMAIL_LINK_MINUTES }),
-      })
-    : { ok: false };
-  if (!sent.ok) {
-    // Nothing half-done: no link may work that the user was told was not sent.
-    await revokeEmailTokens(db, userId, ["change-email"]);
-    return sendFailed();
-  }
-  return { status: "sent", message: checkNewInboxMessage(newEmail) };
+  return sent ? { status: "sent", message: checkNewInboxMessage(newEmail) } : sendFailed();
 }
 
 function sendFailed(): Problem {

@@ -11,9 +11,11 @@ export const REGISTER_BODY_MAX_BYTES = 16 * 1024;
 
 type RegistrationResult =
   | { status: "created"; userId: string; email: string }
+  /** The address has an account already: nothing was created. Callers decide what the person asking may learn. */
+  | { status: "exists"; userId: string; email: string; active: boolean }
   | {
       status: "error";
-      reason: "invalid" | "duplicate" | "busy";
+      reason: "invalid" | "busy";
       message: string;
       fieldErrors?: Partial<Record<string, string[]>>;
     }
@@ -45,10 +47,16 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 
+async function existingAccount(db: Db, email: string) {
+  const user = await db.user.findUnique({ where: { email }, select: { id: true, email: true, active: true } });
+  return user ? { status: "exists" as const, userId: user.id, email: user.email, active: user.active } : null;
+}
+
 /**
  * Creates a user with the default role. Invalid input and existing emails change nothing. `addressLimit`
  * (registrationLimit(clientIp, max)) counts every valid attempt against the client address before any lookup, so
- * concurrent sign-ups cannot pass it and probing which emails exist counts too.
+ * concurrent sign-ups cannot pass it and probing which emails exist counts too. The password is hashed before the
+ * lookup, so an existing address costs the same time as a new one.
  */
 export async function registerUser(
   db: Db,
@@ -75,12 +83,6 @@ export async function registerUser(
       fieldErrors: valid.fieldErrors,
     };
   const { name, email, password } = valid.data;
-  const duplicate = {
-    status: "error" as const,
-    reason: "duplicate" as const,
-    message: "An account with this email already exists. Sign in instead.",
-    fieldErrors: { email: ["An account with this email already exists."] },
-  };
   const reservation = await reserveCreation(db, addressLimit);
   if (!reservation.ok) {
     const { retryAfterSeconds } = reservation;
@@ -91,7 +93,6 @@ export async function registerUser(
       retryAfterSeconds,
     };
   }
-  if (await db.user.findUnique({ where: { email }, select: { id: true } })) return duplicate;
   let passwordHash: string;
   try {
     passwordHash = await hashPassword(password, cost);
@@ -104,6 +105,8 @@ export async function registerUser(
       message: "The server is busy right now. Please try again in a few seconds.",
     };
   }
+  const found = await existingAccount(db, email);
+  if (found) return found;
   try {
     const user = await db.user.create({
       data: { name, email, passwordHash, roleName: DEFAULT_ROLE },
@@ -111,7 +114,9 @@ export async function registerUser(
     });
     return { status: "created", userId: user.id, email: user.email };
   } catch (error) {
-    if (isUniqueViolation(error)) return duplicate; // lost a race with a concurrent registration
+    // Lost a race with a concurrent registration of the same address.
+    const winner = isUniqueViolation(error) ? await existingAccount(db, email) : null;
+    if (winner) return winner;
     throw error;
   }
 }

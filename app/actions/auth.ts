@@ -45,12 +45,15 @@ export async function registerAction(_prev: FormState, formData: FormData): Prom
   };
   const values = { name: input.name.slice(0, 200), email: input.email.slice(0, 300) };
   const env = getEnv();
+  const { ip } = await currentRequestMeta();
   const result = await signUp(getDb(), env, input, {
-    addressLimit: registrationLimit((await currentRequestMeta()).ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS),
+    addressLimit: registrationLimit(ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS),
     origin: env.AUTH_EMAIL_VERIFICATION === "off" ? null : await linkOrigin(),
+    ip,
   });
-  if (result.status !== "created") return { ...result, values };
-  if (result.mustConfirm) {
+  if (result.status === "error")
+    return { status: "error", message: result.message, fieldErrors: result.fieldErrors, values };
+  if (result.status === "check_inbox") {
     return {
       status: "success",
       message: `Almost done: we sent a link to ${result.email}. Open it to confirm your address, then sign in.`,

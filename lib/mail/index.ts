@@ -8,7 +8,7 @@ import type { MailTransport } from "./transport";
 
 export type { MailMessage, SendResult } from "./message";
 export { emailChangeMessage, passwordResetMessage, verifyEmailMessage } from "./templates/account-links";
-export { addressInUseMessage } from "./templates/address-in-use";
+export { accountExistsMessage, addressInUseMessage } from "./templates/address-in-use";
 export { securityNoticeMessage } from "./templates/security-notice";
 
 /** SMTP when SMTP_URL is set, else the development mailbox; production without SMTP_URL cannot start (lib/env.ts). */

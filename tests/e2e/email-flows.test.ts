@@ -34,10 +34,11 @@ function newAccount(label: string) {
   return { name: `Mail ${label}`, email, password: `quiet-${randomBytes(6).toString("hex")}-harbour` };
 }
 
-/** The link in the newest mail to `to` whose subject matches, as the user would click it. */
-async function linkFrom(to: string, subject: RegExp): Promise<string> {
+/** The link (to `path`, else the first) in the newest mail to `to` whose subject matches, as the user would click it. */
+async function linkFrom(to: string, subject: RegExp, path?: string): Promise<string> {
   const mail: CaughtMail = await mailbox.waitFor({ to, subject }, 20_000);
-  const link = mail.text.match(/https?:\/\/\S+/)![0];
+  const links = mail.text.match(/https?:\/\/\S+/g) ?? [];
+  const link = links.find((candidate) => !path || new URL(candidate).pathname === path)!;
   expect(new URL(link).origin).toBe(new URL(server.url).origin);
   return link;
 }
@@ -127,6 +128,31 @@ describe("email flows in the browser (confirmation required)", () => {
     await signInWithForm(page, server.url, { email: account.email, password: newPassword });
     expect(new URL(page.url()).pathname).toBe("/dashboard");
     await mailbox.waitFor({ to: account.email, subject: /password was changed/i }, 20_000);
+    await page.close();
+  });
+
+  it("signing up with a registered address looks like any sign-up; its owner's mail leads to a new password", async () => {
+    const account = newAccount("signup-twice");
+    const page = await freshPage(browser);
+    await register(page, account);
+    await confirm(page, await linkFrom(account.email, /Confirm your email/));
+    // Someone else signs up with the same address: the same page, no error, no second account.
+    const stranger = { ...account, name: "A Stranger", password: `stranger-${randomBytes(6).toString("hex")}-pier` };
+    const other = await freshPage(browser);
+    await register(other, stranger);
+    expect(await db.user.count({ where: { email: account.email } })).toBe(1);
+    await other.close();
+
+    await page.goto(await linkFrom(account.email, /tried to sign up/, "/reset-password"));
+    const newPassword = `own-${randomBytes(6).toString("hex")}-harbour`;
+    await page.fill('input[name="newPassword"]', newPassword);
+    await page.fill('input[name="confirmPassword"]', newPassword);
+    await page.getByRole("button", { name: "Set the new password" }).click();
+    await page.getByText("Your password was changed").waitFor(WAIT);
+    await signInWithForm(page, server.url, { email: account.email, password: newPassword });
+    expect(new URL(page.url()).pathname).toBe("/dashboard");
+    const refused = await new HttpClient(server.url).signIn(account.email, stranger.password);
+    expect(refused.headers.get("location")).toContain("error=CredentialsSignin");
     await page.close();
   });
 

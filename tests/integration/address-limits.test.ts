@@ -66,7 +66,7 @@ describe("per-address sign-up limit (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS)", () =>
     }
     const first = account("dup");
     expect((await register(first, ip, 2)).status).toBe("created");
-    expect(await register({ ...first, name: "Again" }, ip, 2)).toMatchObject({ reason: "duplicate" });
+    expect(await register({ ...first, name: "Again" }, ip, 2)).toMatchObject({ status: "exists" });
     expect(await register(account("third"), ip, 2)).toMatchObject({ reason: "rate_limited" });
   });
 

@@ -5,6 +5,7 @@ import { createSessionStrategy } from "../../lib/auth/strategy";
 import { confirmEmailAddress, requestVerificationLink, sendVerificationLink } from "../../lib/email-verification";
 import { answeredRequestsDone } from "../../lib/link-mail";
 import { checkResetLink, requestPasswordReset, resetPassword } from "../../lib/password-reset";
+import { signUp } from "../../lib/sign-up";
 import { startMailCatcher, type CaughtMail } from "../../harness/mail-catcher";
 import { AuthClient } from "../support/auth-client";
 import { passTime } from "../support/clock";
@@ -22,8 +23,10 @@ const meta = { userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0 Safa
 let n = 0;
 const fresh = (label: string) => `${label}-${n++}@example.com`;
 
+/** The token of the mail's link to `path` (the first link when it has several). */
 function linkIn(mail: CaughtMail, path: string): string {
-  const url = new URL(mail.text.match(/https?:\/\/\S+/)![0]);
+  const links = (mail.text.match(/https?:\/\/\S+/g) ?? []).map((link) => new URL(link));
+  const url = links.find((link) => link.pathname === path) ?? links[0]!;
   expect(url.origin + url.pathname).toBe(ORIGIN + path);
   expect(mail.html).toContain(url.toString().replaceAll("&", "&amp;"));
   return url.searchParams.get("token")!;
@@ -221,5 +224,129 @@ describe.each(["database", "jwt"] as const)("email flows, %s sessions", (strateg
       catcher.setMode("accept");
     }
     expect(await ctx.db.emailToken.count({ where: { userId: user.id } })).toBe(0);
+  });
+});
+
+describe("signing up when confirmation is required", () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({ AUTH_EMAIL_VERIFICATION: "required", AUTH_EMAIL_SEND_MAX: "3" });
+  });
+  afterAll(() => ctx.cleanup());
+
+  const join = (email: string, secret = "a-stranger-picked-this-one", env = ctx.env) =>
+    signUp(
+      ctx.db,
+      env,
+      { name: "Someone New", email, password: secret },
+      { addressLimit: null, origin: ORIGIN, ip: null },
+    );
+  const passwordHashOf = async (email: string) =>
+    (await ctx.db.user.findUniqueOrThrow({ where: { email } })).passwordHash;
+
+  it("an address with an account gets the same answer as a new one; its owner gets a way back in, nothing else", async () => {
+    const taken = fresh("taken");
+    await createUser(ctx.db, { email: taken, password });
+    const hashBefore = await passwordHashOf(taken);
+    const brandNew = fresh("brand-new");
+    const users = await ctx.db.user.count();
+
+    const answers = [await join(taken), await join(brandNew)];
+    expect(answers).toEqual([
+      { status: "check_inbox", email: taken },
+      { status: "check_inbox", email: brandNew },
+    ]);
+    expect(await ctx.db.user.count()).toBe(users + 1);
+    await catcher.waitFor({ to: brandNew, subject: /Confirm your email/ });
+
+    // The owner's mail: sign in, or a working reset link. The password typed at sign-up changed nothing.
+    const mail = await catcher.waitFor({ to: taken, subject: /tried to sign up/ });
+    expect(mail.text).toContain(`${ORIGIN}/login`);
+    expect(mail.text).not.toContain("a-stranger-picked-this-one");
+    expect(await checkResetLink(ctx.db, linkIn(mail, "/reset-password"))).toEqual({ ok: true });
+    expect(await passwordHashOf(taken)).toBe(hashBefore);
+    expect(
+      (await new AuthClient(ctx.env, ctx.db).signIn(taken, "a-stranger-picked-this-one")).headers.get("location"),
+    ).toContain("error=CredentialsSignin");
+  });
+
+  it("an account made before its owner arrived: the owner's sign-up leads to a reset, which locks the stranger out", async () => {
+    const victim = fresh("pre-made");
+    expect(await join(victim, "the-strangers-own-password")).toEqual({ status: "check_inbox", email: victim });
+    await join(victim, "the-owners-real-password");
+    const token = linkIn(await catcher.waitFor({ to: victim, subject: /tried to sign up/ }), "/reset-password");
+    expect(
+      await resetPassword(ctx.db, ctx.env, { token, newPassword, confirmPassword: newPassword, meta }),
+    ).toMatchObject({ status: "changed" });
+    const location = async (secret: string) =>
+      (await new AuthClient(ctx.env, ctx.db).signIn(victim, secret)).headers.get("location") ?? "";
+    expect(await location("the-strangers-own-password")).toContain("error=CredentialsSignin");
+    expect(await location(newPassword)).not.toContain("error");
+  });
+
+  it("a mail that cannot be sent: the same clear message either way, no account made, no token left", async () => {
+    const taken = fresh("down-taken");
+    const owner = await createUser(ctx.db, { email: taken, password });
+    const brandNew = fresh("down-new");
+    catcher.setMode("reject");
+    let answers;
+    try {
+      answers = [await join(taken), await join(brandNew)];
+    } finally {
+      catcher.setMode("accept");
+    }
+    for (const answer of answers)
+      expect(answer).toEqual({
+        status: "error",
+        reason: "mail_unavailable",
+        message: expect.stringContaining("We could not send the email"),
+      });
+    expect(await ctx.db.user.findUnique({ where: { email: brandNew } })).toBeNull();
+    expect(await ctx.db.emailToken.count({ where: { userId: owner.id } })).toBe(0);
+    expect(await ctx.db.emailToken.count({ where: { email: brandNew } })).toBe(0);
+    // Trying again once mail works starts afresh.
+    expect(await join(brandNew)).toEqual({ status: "check_inbox", email: brandNew });
+  });
+
+  it("mail to one address is rate limited the same way whether it had an account or not", async () => {
+    const taken = fresh("limit-taken");
+    await createUser(ctx.db, { email: taken, password });
+    const brandNew = fresh("limit-new"); // has an account after its first sign-up
+    for (const email of [taken, brandNew]) {
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await join(email));
+      expect(answers.map((a) => a.status)).toEqual(["check_inbox", "check_inbox", "check_inbox", "error"]);
+      expect(answers[3]).toMatchObject({ reason: "rate_limited", message: expect.stringContaining("Too many emails") });
+    }
+  });
+
+  it("takes the same time for an address with an account and a new one (40 pairs of tries)", async () => {
+    const taken = fresh("timing-taken");
+    await createUser(ctx.db, { email: taken, password });
+    // The production hash cost, and limits out of the way: the hash is most of the work, as in production.
+    const env = { ...ctx.env, AUTH_BCRYPT_COST: 10, AUTH_EMAIL_SEND_MAX: 1_000, AUTH_EMAIL_ADDRESS_SEND_MAX: 1_000 };
+    const timeOne = async (email: string) => {
+      const started = performance.now();
+      expect(await join(email, "the-same-typed-password-1", env)).toMatchObject({ status: "check_inbox" });
+      return performance.now() - started;
+    };
+    await timeOne(taken);
+    await timeOne(fresh("timing-warm-up"));
+    // Each pair runs back to back (alternating which goes first), so a load that comes and goes on this machine
+    // slows both of a pair alike: the median of the pairs' differences is what the address itself costs.
+    const pairs: { taken: number; brandNew: number }[] = [];
+    for (let i = 0; i < 40; i++) {
+      const pair = { taken: 0, brandNew: 0 };
+      for (const kind of i % 2 ? (["taken", "brandNew"] as const) : (["brandNew", "taken"] as const))
+        pair[kind] = await timeOne(kind === "taken" ? taken : fresh("timing-new"));
+      pairs.push(pair);
+    }
+    const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const typical = median(pairs.flatMap((pair) => [pair.taken, pair.brandNew]));
+    const difference = median(pairs.map((pair) => pair.taken - pair.brandNew));
+    console.log(
+      `sign-up answer: median ${typical.toFixed(1)} ms; with an account minus new, median of 40 pairs ${difference.toFixed(1)} ms`,
+    );
+    expect(Math.abs(difference) / typical).toBeLessThan(0.05);
   });
 });

@@ -11,10 +11,12 @@ import { isCrossOriginRequest } from "@/lib/same-origin";
 
 // POST /api/register: the registration form as a JSON (or form) API. Same rules and messages as the page
 // (lib/registration.ts); bad input of any shape or size is a 4xx, never a 5xx.
-// 201 {id, email, mustConfirm} (mustConfirm: a confirmation link was sent and sign-in waits for it) · 400 {error,
-// message, fieldErrors} · 403 cross-origin · 409 email taken · 413 body too large · 415 · 429 + Retry-After: too many
-// sign-ups from this client address (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS per hour) · 503 busy (the password-hashing
-// queue is full; retry) or mail_unavailable (the confirmation link could not be sent; no account was made)
+// 201 {id, email, mustConfirm: false}: created, may sign in now · 202 {email, mustConfirm: true}: confirmation
+// required, check the inbox (the same answer whether or not the address had an account) · 400 {error, message,
+// fieldErrors} · 403 cross-origin · 409 email taken (only without required confirmation) · 413 body too large · 415 ·
+// 429 + Retry-After: too many sign-ups from this client address (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS per hour) or
+// emails to this address · 503 busy (the password-hashing queue is full; retry) or mail_unavailable (the mail could
+// not be sent; no account was made)
 
 export async function POST(request: Request) {
   if (isCrossOriginRequest(request)) {
@@ -28,9 +30,11 @@ export async function POST(request: Request) {
   const result = await signUp(getDb(), env, body.fields, {
     addressLimit: registrationLimit(ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS),
     origin: env.AUTH_EMAIL_VERIFICATION === "off" ? null : await linkOrigin(),
+    ip,
   });
   if (result.status === "created")
-    return jsonResponse({ id: result.userId, email: result.email, mustConfirm: result.mustConfirm }, 201);
+    return jsonResponse({ id: result.userId, email: result.email, mustConfirm: false }, 201);
+  if (result.status === "check_inbox") return jsonResponse({ email: result.email, mustConfirm: true }, 202);
   if (result.reason === "rate_limited") {
     const retryAfter = String(result.retryAfterSeconds);
     return jsonResponse({ error: result.reason, message: result.message, fieldErrors: {} }, 429, {

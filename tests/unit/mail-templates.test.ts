@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { emailChangeMessage, passwordResetMessage, verifyEmailMessage } from "../../lib/mail/templates/account-links";
 import { escapeHtml } from "../../lib/mail/templates/compose";
-import { addressInUseMessage } from "../../lib/mail/templates/address-in-use";
+import { accountExistsMessage, addressInUseMessage } from "../../lib/mail/templates/address-in-use";
 import { securityNoticeMessage } from "../../lib/mail/templates/security-notice";
 import { partlyHidden } from "../../lib/mail/templates/words";
 
@@ -14,6 +14,10 @@ const linkMails = {
   verifyEmailMessage: verifyEmailMessage({ url: URL_WITH_TOKEN, expiresInMinutes: 30 }),
   passwordResetMessage: passwordResetMessage({ url: URL_WITH_TOKEN, expiresInMinutes: 60 }),
   emailChangeMessage: emailChangeMessage({ url: URL_WITH_TOKEN, newEmail: HOSTILE, expiresInMinutes: 1440 }),
+  accountExistsMessage: accountExistsMessage({
+    signInUrl: "https://app.example.com/login",
+    reset: { url: URL_WITH_TOKEN, expiresInMinutes: 30 },
+  }),
 };
 
 describe("mail with a link", () => {
@@ -135,5 +139,21 @@ describe("the note to an address that already has an account", () => {
     expect(mail.subject).toBe("Someone tried to use your email address");
     expect(mail.text).toContain("nothing was changed");
     expect(mail.text + mail.html).not.toMatch(/https?:\/\/|href=|@/);
+  });
+});
+
+describe("the note to the owner of an address someone signed up with", () => {
+  it("offers sign-in and a new password, and says nothing changed; a disabled account gets no links", () => {
+    const active = accountExistsMessage({
+      signInUrl: "https://app.example.com/login",
+      reset: { url: URL_WITH_TOKEN, expiresInMinutes: 30 },
+    });
+    expect(active.subject).toBe("Someone tried to sign up with your email address");
+    expect(active.text).toContain("no new account was made");
+    expect(active.text).toContain("https://app.example.com/login");
+    expect(active.text).toContain("The link expires in 30 minutes.");
+    const disabled = accountExistsMessage({ signInUrl: "https://app.example.com/login", reset: null });
+    expect(disabled.text).toContain("nothing was changed");
+    expect(disabled.text + disabled.html).not.toMatch(/https?:\/\/|href=/);
   });
 });

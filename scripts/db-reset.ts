@@ -5,9 +5,11 @@ import { parseCliArgs } from "./lib/args";
 import { describeDatabase } from "./lib/database-target";
 import { confirm, isInteractive } from "./lib/prompt";
 import { runPrisma, runScript, ScriptError } from "./lib/prisma-cli";
+import { checkedSeedOptions } from "./lib/seed-options";
+import { assertDatabaseFileFree } from "./lib/migrate";
 import { getEnv } from "../lib/env";
 import { getDb } from "../lib/db";
-import { assertSeedAllowed, seed, type SeedOptions } from "../lib/seed";
+import { seed } from "../lib/seed";
 
 const USAGE = `Usage: npm run db:reset [-- --yes] [--force-production]
 
@@ -38,18 +40,8 @@ runScript(async () => {
       `NODE_ENV is "production": refusing to delete all data in the ${target}. Pass --force-production if you really mean it.`,
     );
   }
-  const seedOptions: SeedOptions = {
-    cost: env.AUTH_BCRYPT_COST,
-    production: env.NODE_ENV === "production",
-    admin: { email: process.env.SEED_ADMIN_EMAIL, password: process.env.SEED_ADMIN_PASSWORD },
-    user: { email: process.env.SEED_USER_EMAIL, password: process.env.SEED_USER_PASSWORD },
-  };
   // Checked before the reset: a seed refused afterwards would leave an empty database behind.
-  try {
-    assertSeedAllowed(seedOptions);
-  } catch (error) {
-    throw new ScriptError(`${(error as Error).message} Nothing was changed.`);
-  }
+  const seedOptions = await checkedSeedOptions(env);
 
   if (!values.yes) {
     if (!isInteractive())
@@ -62,6 +54,7 @@ runScript(async () => {
     }
   }
 
+  assertDatabaseFileFree(env);
   console.log(`Resetting the ${target}…`);
   runPrisma(["migrate", "reset", "--force"]);
   const db = getDb();

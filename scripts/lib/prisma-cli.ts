@@ -12,6 +12,18 @@ export function runPrisma(args: string[], env: NodeJS.ProcessEnv = process.env):
   }
 }
 
+/** Runs the Prisma CLI with its output captured (for commands whose failure the caller explains itself). */
+export function runPrismaCaptured(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  root = projectRoot,
+): { status: number | null; stdout: string; stderr: string } {
+  const bin = join(root, "node_modules", "prisma", "build", "index.js");
+  const result = spawnSync(process.execPath, [bin, ...args], { cwd: root, env, encoding: "utf8" });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
 /** An error whose message is meant for the person running the script (printed without a stack). */
 export class ScriptError extends Error {}
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { checkSeedOptions, DEMO_USERS, SeedInputError, seedInputFromEnv } from "../../lib/seed";
+import { parseCliArgs } from "../../scripts/lib/args";
 import { describeDatabase, sqliteFilePath, studioDatabaseUrl } from "../../scripts/lib/database-target";
+import { nextMigrationName } from "../../scripts/lib/migration-diff";
 import { applyHiddenInput, type HiddenInput } from "../../scripts/lib/prompt";
 import { formatTable } from "../../scripts/lib/table";
 
@@ -61,5 +64,60 @@ describe("formatTable", () => {
         ],
       ),
     ).toBe(["ID       USER", "-------  -----------------", "a        alice@example.com", "long-id  -"].join("\n"));
+  });
+});
+
+describe("parseCliArgs", () => {
+  const options = { email: { type: "string" }, yes: { type: "boolean" } } as const;
+  const mistake = (args: string[]) => {
+    try {
+      parseCliArgs({ args, options }, "Usage: npm run x");
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "accepted";
+  };
+
+  it("refuses unknown flags, stray arguments and missing values in a line of its own, then the usage", () => {
+    expect(mistake(["--bogus"])).toBe("Unknown option --bogus; nothing was changed.\n\nUsage: npm run x");
+    expect(mistake(["-z"])).toMatch(/^Unknown option -z; nothing was changed\./);
+    expect(mistake(["stray"])).toMatch(/^Unexpected argument "stray"; nothing was changed\./);
+    expect(mistake(["--email"])).toMatch(/argument missing; nothing was changed\.\n\nUsage: npm run x$/);
+    expect(mistake(["--email", "a@b.co", "--yes"])).toBe("accepted");
+  });
+});
+
+describe("nextMigrationName", () => {
+  const now = new Date("2026-12-07T14:05:09.500Z");
+
+  it("uses Prisma's UTC yyyymmddhhmmss prefix", () => {
+    expect(nextMigrationName("add_bio", ["20261122053710_init"], now)).toBe("20261207140509_add_bio");
+  });
+
+  it("sorts after every existing migration, even one dated later than the clock", () => {
+    expect(nextMigrationName("add_bio", ["20261207150000_indexes", "20261122053710_init"], now)).toBe(
+      "20261207150001_add_bio",
+    );
+    expect(nextMigrationName("x", ["20261231235959_new_year"], now)).toBe("20270101000000_x");
+  });
+});
+
+describe("seed inputs", () => {
+  it("reads the SEED_* variables, empty meaning not set", () => {
+    expect(
+      seedInputFromEnv({ SEED_ADMIN_EMAIL: "a@b.co", SEED_ADMIN_PASSWORD: "", SEED_USER_EMAIL: undefined }),
+    ).toEqual({
+      admin: { email: "a@b.co", password: undefined },
+      user: { email: undefined, password: undefined },
+    });
+  });
+
+  it("accepts the demo accounts outside production and refuses their published passwords in production", async () => {
+    const accounts = await checkSeedOptions({ cost: 4, production: false });
+    expect(accounts.map((a) => a.email)).toEqual([DEMO_USERS.admin.email, DEMO_USERS.user.email]);
+    await expect(checkSeedOptions({ cost: 4, production: true })).rejects.toThrow(SeedInputError);
+    await expect(checkSeedOptions({ cost: 4, production: true })).rejects.toThrow(
+      "Refusing to seed admin@example.com, user@example.com with the published demo password in production",
+    );
   });
 });

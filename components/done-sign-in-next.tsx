@@ -6,7 +6,7 @@ export function DoneSignInNext({ message }: { message?: string }) {
   return (
     <div className="flex flex-col gap-4">
       <FormMessage message={message} tone="success" />
-      <Link href="/login" className="font-medium text-indigo-600 hover:underline">
+      <Link href="/login" className="font-medium text-primary hover:underline">
         Sign in
       </Link>
     </div>

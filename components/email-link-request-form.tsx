@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { FormMessage, SubmitButton, TextInput } from "@/components/form-controls";
+import { FormStateMessage, SubmitButton, TextInput } from "@/components/form-controls";
 import { initialFormState, type FormState } from "@/lib/form-state";
 
 /** "Send me a link" (forgot password, new confirmation link): one address, one answer for every address. */
@@ -19,7 +19,7 @@ export function EmailLinkRequestForm({
   const [state, formAction] = useActionState(action, initialFormState);
   return (
     <form action={formAction} className="flex flex-col gap-4" noValidate>
-      <FormMessage message={state.message} tone={state.status === "success" ? "success" : "error"} />
+      <FormStateMessage state={state} />
       <TextInput
         name="email"
         label="Email"

@@ -1,6 +1,14 @@
 "use client";
 
+import { useId } from "react";
 import { useFormStatus } from "react-dom";
+import { buttonClasses } from "@/components/ui/button-styles";
+import { Notice } from "@/components/ui";
+import type { FormState } from "@/lib/form-state";
+
+export const inputClasses =
+  "w-full min-w-0 rounded-lg border bg-card px-3 py-2 text-sm text-foreground shadow-sm outline-none transition " +
+  "placeholder:text-muted-foreground focus:ring-2";
 
 export function TextInput({
   name,
@@ -19,10 +27,11 @@ export function TextInput({
   autoComplete?: string;
   hint?: string;
 }) {
-  const errorId = `${name}-error`;
+  // Two forms on a page may both have a currentPassword field: ids must stay unique.
+  const errorId = `${useId()}-error`;
   return (
     <label className="flex flex-col gap-1.5">
-      <span className="text-sm font-medium text-slate-700">{label}</span>
+      <span className="text-sm font-medium">{label}</span>
       <input
         name={name}
         type={type}
@@ -31,15 +40,15 @@ export function TextInput({
         required
         aria-invalid={errors?.length ? true : undefined}
         aria-describedby={errors?.length ? errorId : undefined}
-        className={`rounded-lg border px-3 py-2 text-sm shadow-sm outline-none transition focus:ring-2 ${
+        className={`${inputClasses} ${
           errors?.length
-            ? "border-rose-400 focus:ring-rose-200"
-            : "border-slate-300 focus:border-indigo-500 focus:ring-indigo-100"
+            ? "border-destructive focus:ring-destructive/30"
+            : "border-input focus:border-ring focus:ring-ring/30"
         }`}
       />
-      {hint && !errors?.length ? <span className="text-xs text-slate-500">{hint}</span> : null}
+      {hint && !errors?.length ? <span className="text-xs text-muted-foreground">{hint}</span> : null}
       {errors?.length ? (
-        <span id={errorId} className="text-xs text-rose-600" data-testid={`${name}-error`}>
+        <span id={errorId} role="alert" className="text-xs text-destructive" data-testid={`${name}-error`}>
           {errors.join(" ")}
         </span>
       ) : null}
@@ -54,22 +63,42 @@ export function SubmitButton({ children, pendingText }: { children: React.ReactN
       type="submit"
       disabled={pending}
       aria-busy={pending}
-      className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm transition hover:bg-indigo-500 disabled:cursor-wait disabled:opacity-70"
+      className={buttonClasses({ className: "disabled:cursor-wait" })}
     >
       {pending ? pendingText : children}
     </button>
   );
 }
 
-export function FormMessage({ message, tone = "error" }: { message?: string; tone?: "error" | "success" }) {
+/**
+ * The form's message. When fields have their own errors, those say it (and are announced), so a second
+ * "fix the highlighted fields" above them is left out.
+ */
+export function FormMessage({
+  message,
+  tone = "error",
+  fieldErrors,
+}: {
+  message?: string;
+  tone?: "error" | "success";
+  fieldErrors?: Record<string, string[] | undefined>;
+}) {
   if (!message) return null;
-  const style =
-    tone === "success"
-      ? "border-emerald-200 bg-emerald-50 text-emerald-800"
-      : "border-rose-200 bg-rose-50 text-rose-700";
+  if (tone === "error" && fieldErrors && Object.values(fieldErrors).some((errors) => errors?.length)) return null;
   return (
-    <p role={tone === "error" ? "alert" : "status"} className={`rounded-lg border px-3 py-2 text-sm ${style}`}>
+    <Notice tone={tone} role={tone === "error" ? "alert" : "status"}>
       {message}
-    </p>
+    </Notice>
+  );
+}
+
+/** A server action's answer above its form: its message, as success or error (see FormMessage). */
+export function FormStateMessage({ state }: { state: FormState }) {
+  return (
+    <FormMessage
+      message={state.message}
+      fieldErrors={state.fieldErrors}
+      tone={state.status === "success" ? "success" : "error"}
+    />
   );
 }

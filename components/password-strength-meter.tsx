@@ -26,11 +26,11 @@ type MeterState =
 
 const BAR_COLORS = ["bg-rose-500", "bg-rose-400", "bg-amber-400", "bg-emerald-500", "bg-emerald-600"] as const;
 const LABEL_COLORS = [
-  "text-rose-700",
-  "text-rose-700",
-  "text-amber-800",
-  "text-emerald-700",
-  "text-emerald-700",
+  "text-rose-700 dark:text-rose-300",
+  "text-rose-700 dark:text-rose-300",
+  "text-amber-800 dark:text-amber-300",
+  "text-emerald-700 dark:text-emerald-300",
+  "text-emerald-700 dark:text-emerald-300",
 ] as const;
 const TYPING_PAUSE_MS = 150;
 
@@ -115,11 +115,11 @@ export function PasswordStrengthMeter({
         {STRENGTH_LABELS.map((segment, i) => (
           <span
             key={segment}
-            className={`h-1.5 flex-1 rounded-full transition-colors ${score !== null && i <= score ? BAR_COLORS[score] : "bg-slate-200"}`}
+            className={`h-1.5 flex-1 rounded-full transition-colors ${score !== null && i <= score ? BAR_COLORS[score] : "bg-border"}`}
           />
         ))}
       </div>
-      <p aria-live="polite" className="min-h-4 text-xs text-slate-500" data-testid="password-strength-text">
+      <p aria-live="polite" className="min-h-4 text-xs text-muted-foreground" data-testid="password-strength-text">
         {state.status === "loading" ? "Rating your password…" : null}
         {state.status === "failed"
           ? "The strength meter could not load; your password is still checked when you submit."

@@ -29,7 +29,7 @@ import { connectTabs, type TabChannel, type TabMessage } from "./session-tab-cha
 // sign in again" and sends the user to /login?callbackUrl=<this page>. A sign-out in another tab re-renders this
 // one instead (protected pages then redirect to /login through the DAL).
 
-const SESSION_EXPIRED_MESSAGE = "Your session has expired — please sign in again";
+const SESSION_EXPIRED_MESSAGE = "Your session has expired — please sign in again.";
 
 type SessionContextValue = {
   session: ClientSession | null;
@@ -202,13 +202,13 @@ function SessionExpiredToast({ onDismiss }: { onDismiss: () => void }) {
     <div
       role="alert"
       data-testid="session-expired-toast"
-      className="fixed bottom-6 right-6 z-50 flex max-w-sm items-start gap-3 rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-900 shadow-lg"
+      className="fixed inset-x-4 bottom-4 z-50 flex items-start gap-3 rounded-xl border border-amber-200 dark:border-amber-500/30 bg-amber-50 dark:bg-amber-950 sm:left-auto sm:right-6 sm:bottom-6 sm:max-w-sm px-4 py-3 text-sm text-amber-900 dark:text-amber-100 shadow-lg"
     >
       <span>{SESSION_EXPIRED_MESSAGE}</span>
       <button
         type="button"
         onClick={onDismiss}
-        className="font-medium text-amber-700 hover:text-amber-900"
+        className="font-medium text-amber-700 dark:text-amber-300 hover:text-amber-900 dark:hover:text-amber-100"
         aria-label="Dismiss"
       >
         ×

@@ -1,6 +1,7 @@
 "use client";
 
 import { signOutAction } from "@/app/actions/auth";
+import { buttonClasses } from "@/components/ui/button-styles";
 import { useSession } from "./session-provider";
 
 export function SignOutButton({ className = "" }: { className?: string }) {
@@ -8,10 +9,7 @@ export function SignOutButton({ className = "" }: { className?: string }) {
   return (
     // Telling the session provider first keeps this tab's own sign-out from reading as an expired session.
     <form action={signOutAction} onSubmit={markSigningOut}>
-      <button
-        type="submit"
-        className={`rounded-lg border border-slate-300 bg-white px-3 py-1.5 text-sm font-medium text-slate-700 shadow-sm hover:bg-slate-50 ${className}`}
-      >
+      <button type="submit" className={buttonClasses({ variant: "secondary", size: "sm", className })}>
         Sign out
       </button>
     </form>

@@ -11,7 +11,7 @@ export async function UnverifiedEmailBanner({ userId }: { userId: string }) {
     <p
       role="status"
       data-testid="unverified-email"
-      className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-800"
+      className="rounded-lg border border-amber-200 dark:border-amber-500/30 bg-amber-50 dark:bg-amber-500/10 px-3 py-2 text-sm text-amber-800 dark:text-amber-300"
     >
       Your email address is not confirmed yet: open the link we sent you, or{" "}
       <Link href="/verify-email" className="font-medium underline">

@@ -47,12 +47,19 @@ const COMMON_HEADERS: Record<string, string> = {
   "permissions-policy": PERMISSIONS_POLICY,
 };
 
+// sonner (the toasts) appends a <style> at load without a nonce: empty, then its stylesheet (app/globals.css imports
+// the same CSS). Exactly those two texts are allowed; tests/unit/sonner-style-hash.test.ts checks the hashes.
+const SONNER_STYLE_HASHES = [
+  "'sha256-StEaX+se6YS7pqjzrzMIA0KaX9zF/8zAhvQXZAe5epY='",
+  "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+].join(" ");
+
 /** The policy for rendered pages: only scripts carrying this request's nonce, and what they load, run. */
 function contentSecurityPolicy({ nonce, https, development }: SecurityHeaderOptions): string {
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' ${development ? "'unsafe-inline'" : `'nonce-${nonce}'`}`,
+    `style-src 'self' ${development ? "'unsafe-inline'" : `'nonce-${nonce}' ${SONNER_STYLE_HASHES}`}`,
     "img-src 'self'",
     "font-src 'self'",
     "connect-src 'self'",

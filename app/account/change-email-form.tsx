@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { requestEmailChangeAction } from "@/app/actions/email-change";
-import { FormMessage, SubmitButton, TextInput } from "@/components/form-controls";
+import { FormStateMessage, SubmitButton, TextInput } from "@/components/form-controls";
 import { initialFormState } from "@/lib/form-state";
 
 export function ChangeEmailForm() {
@@ -14,7 +14,7 @@ export function ChangeEmailForm() {
       noValidate
       key={state.status === "success" ? state.message : "form"}
     >
-      <FormMessage message={state.message} tone={state.status === "success" ? "success" : "error"} />
+      <FormStateMessage state={state} />
       <TextInput
         name="newEmail"
         label="New email address"
@@ -31,7 +31,7 @@ export function ChangeEmailForm() {
         errors={state.fieldErrors?.currentPassword}
       />
       <SubmitButton pendingText="Sending link…">Change email</SubmitButton>
-      <p className="text-xs text-slate-500">
+      <p className="text-xs text-muted-foreground">
         We send a link to the new address; the change happens when you open it. Confirming signs out your other
         sessions.
       </p>

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { changePasswordAction } from "@/app/actions/account";
-import { FormMessage, SubmitButton, TextInput } from "@/components/form-controls";
+import { FormStateMessage, SubmitButton, TextInput } from "@/components/form-controls";
 import { NewPasswordField } from "@/components/new-password-field";
 import { useSession } from "@/components/session-provider";
 import { initialFormState } from "@/lib/form-state";
@@ -17,7 +17,7 @@ export function ChangePasswordForm() {
       noValidate
       key={state.status === "success" ? state.message : "form"}
     >
-      <FormMessage message={state.message} tone={state.status === "success" ? "success" : "error"} />
+      <FormStateMessage state={state} />
       <TextInput
         name="currentPassword"
         label="Current password"
@@ -39,7 +39,7 @@ export function ChangePasswordForm() {
         errors={state.fieldErrors?.confirmPassword}
       />
       <SubmitButton pendingText="Changing password…">Change password</SubmitButton>
-      <p className="text-xs text-slate-500">Changing your password signs out all your other sessions.</p>
+      <p className="text-xs text-muted-foreground">Changing your password signs out all your other sessions.</p>
     </form>
   );
 }

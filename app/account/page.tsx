@@ -1,5 +1,6 @@
 import Link from "next/link";
-import { Badge, Card, Field } from "@/components/ui";
+import { RoleBadge } from "@/components/role-badge";
+import { Card, Field } from "@/components/ui";
 import { requireUser } from "@/lib/dal";
 import { ChangeEmailForm } from "./change-email-form";
 import { ChangePasswordForm } from "./change-password-form";
@@ -12,7 +13,7 @@ export default async function AccountPage() {
     <div className="space-y-6">
       <div className="flex flex-wrap items-center justify-between gap-4">
         <h1 className="text-2xl font-bold tracking-tight">Your account</h1>
-        <Link href="/account/sessions" className="text-sm font-medium text-indigo-600 hover:underline">
+        <Link href="/account/sessions" className="text-sm font-medium text-primary hover:underline">
           Manage your sessions →
         </Link>
       </div>
@@ -20,7 +21,7 @@ export default async function AccountPage() {
         <dl className="space-y-3">
           <Field label="Name" value={user.name ?? "—"} />
           <Field label="Email" value={user.email} />
-          <Field label="Role" value={<Badge tone="emerald">{user.role}</Badge>} />
+          <Field label="Role" value={<RoleBadge role={user.role} />} />
         </dl>
       </Card>
       <Card title="Change password">

@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { buttonClasses } from "@/components/ui/button-styles";
 import { useFormStatus } from "react-dom";
 import type { CartActionState } from "./actions";
 
@@ -38,10 +39,7 @@ export function CartButton({
   variant?: "primary" | "secondary";
 }) {
   const [state, formAction] = useActionState(action, {});
-  const style =
-    variant === "primary"
-      ? "rounded-lg bg-indigo-600 px-3 py-1.5 text-sm font-semibold text-white hover:bg-indigo-500"
-      : "rounded-lg border border-slate-300 bg-white px-2.5 py-1 text-sm font-medium text-slate-700 hover:bg-slate-50";
+  const style = buttonClasses({ variant, size: "sm" });
   return (
     <form action={formAction} data-testid={testId} className="inline-flex flex-col items-end gap-1">
       {Object.entries(fields).map(([name, value]) => (
@@ -49,7 +47,7 @@ export function CartButton({
       ))}
       <Submit label={label} title={title} className={style} />
       {state.error ? (
-        <span role="alert" className="max-w-xs text-xs text-rose-600">
+        <span role="alert" className="max-w-xs text-xs text-destructive">
           {state.error}
         </span>
       ) : null}

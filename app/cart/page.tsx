@@ -17,7 +17,7 @@ export default async function CartPage() {
     <div className="space-y-8">
       <div className="space-y-2">
         <h1 className="text-2xl font-bold tracking-tight">Cart</h1>
-        <p className="max-w-2xl text-sm text-slate-600">
+        <p className="max-w-2xl text-sm text-muted-foreground">
           Server-side session data: the cart lives in the database, attached to{" "}
           {session
             ? "your session, and is deleted when the session ends"
@@ -26,7 +26,7 @@ export default async function CartPage() {
           {session ? null : (
             <>
               {" "}
-              <Link href={loginUrl("/cart")} className="font-medium text-indigo-600 hover:underline">
+              <Link href={loginUrl("/cart")} className="font-medium text-primary hover:underline">
                 Sign in
               </Link>{" "}
               and it comes with you.
@@ -37,12 +37,12 @@ export default async function CartPage() {
 
       <div className="grid gap-6 md:grid-cols-[3fr_2fr]">
         <Card title="Products">
-          <ul className="divide-y divide-slate-100">
+          <ul className="divide-y divide-border">
             {PRODUCTS.map((product) => (
-              <li key={product.id} className="flex items-center justify-between gap-4 py-3">
+              <li key={product.id} className="flex flex-wrap items-center justify-between gap-x-4 gap-y-2 py-3">
                 <div>
-                  <p className="font-medium text-slate-900">{product.name}</p>
-                  <p className="text-xs text-slate-500">
+                  <p className="font-medium text-foreground">{product.name}</p>
+                  <p className="text-xs text-muted-foreground">
                     {product.description} · {formatPrice(product.priceCents)}
                   </p>
                 </div>
@@ -66,21 +66,21 @@ export default async function CartPage() {
           }
         >
           {lines.length === 0 ? (
-            <p className="text-sm text-slate-500" data-testid="cart-empty">
+            <p className="text-sm text-muted-foreground" data-testid="cart-empty">
               Your cart is empty.
             </p>
           ) : (
             <div className="space-y-4">
-              <ul className="divide-y divide-slate-100" data-testid="cart-lines">
+              <ul className="divide-y divide-border" data-testid="cart-lines">
                 {lines.map(({ product, quantity, totalCents }) => (
                   <li
                     key={product.id}
-                    className="flex items-center justify-between gap-3 py-2"
+                    className="flex flex-wrap items-center justify-between gap-x-3 gap-y-2 py-2"
                     data-testid={`cart-line-${product.id}`}
                   >
                     <div>
-                      <p className="text-sm font-medium text-slate-900">{product.name}</p>
-                      <p className="text-xs text-slate-500">
+                      <p className="text-sm font-medium text-foreground">{product.name}</p>
+                      <p className="text-xs text-muted-foreground">
                         <span data-testid={`cart-qty-${product.id}`}>{quantity}</span> ×{" "}
                         {formatPrice(product.priceCents)} = {formatPrice(totalCents)}
                       </p>
@@ -110,7 +110,7 @@ export default async function CartPage() {
                   </li>
                 ))}
               </ul>
-              <div className="flex items-center justify-between border-t border-slate-200 pt-3">
+              <div className="flex items-center justify-between border-t border-border pt-3">
                 <p className="text-sm font-semibold">
                   Total <span data-testid="cart-total">{formatPrice(totalCents)}</span>
                 </p>

@@ -16,7 +16,7 @@ export function ConfirmEmailChangeForm({ token, problem }: { token: string; prob
         <FormMessage message={state.message} tone="success" />
         <Link
           href={state.staysSignedIn ? "/account" : "/login"}
-          className="text-sm font-medium text-indigo-600 hover:underline"
+          className="text-sm font-medium text-primary hover:underline"
         >
           {state.staysSignedIn ? "Go to your account" : "Sign in"}
         </Link>
@@ -26,14 +26,14 @@ export function ConfirmEmailChangeForm({ token, problem }: { token: string; prob
     return (
       <div className="space-y-4">
         <FormMessage message={state.status === "error" ? state.message : (problem ?? undefined)} />
-        <Link href="/account" className="text-sm font-medium text-indigo-600 hover:underline">
+        <Link href="/account" className="text-sm font-medium text-primary hover:underline">
           Go to your account
         </Link>
       </div>
     );
   return (
     <form action={action} className="flex flex-col gap-4">
-      <p className="text-sm text-slate-700">
+      <p className="text-sm text-foreground">
         Press the button to make this address the email address of your account. You will sign in with it from now on.
       </p>
       <input type="hidden" name="token" value={token} />

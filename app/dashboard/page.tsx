@@ -1,7 +1,8 @@
-import { SignOutButton } from "@/components/sign-out-button";
+import { RoleBadge } from "@/components/role-badge";
 import { Badge, Card, Field } from "@/components/ui";
 import { requireUser } from "@/lib/dal";
 import { getEnv } from "@/lib/env";
+import { formatDateTime } from "@/lib/format-date";
 import { UnverifiedEmailBanner } from "@/components/unverified-email-banner";
 
 export const metadata = { title: "Dashboard · Auth Starter" };
@@ -11,19 +12,16 @@ export default async function DashboardPage() {
   const strategy = getEnv().AUTH_SESSION_STRATEGY;
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-center justify-between gap-4">
-        <div>
-          <h1 className="text-2xl font-bold tracking-tight">Welcome{user.name ? `, ${user.name}` : ""}</h1>
-          <p className="text-sm text-slate-500">Everything below comes from your session&apos;s claims.</p>
-        </div>
-        <SignOutButton />
+      <div>
+        <h1 className="text-2xl font-bold tracking-tight break-words">Welcome{user.name ? `, ${user.name}` : ""}</h1>
+        <p className="text-sm text-muted-foreground">Everything below comes from your session&apos;s claims.</p>
       </div>
       <UnverifiedEmailBanner userId={user.id} />
       <Card title="Your session">
         <dl className="space-y-3">
           <Field label="Name" value={user.name ?? "—"} />
           <Field label="Email" value={user.email} />
-          <Field label="Role" value={<Badge tone="emerald">{user.role}</Badge>} />
+          <Field label="Role" value={<RoleBadge role={user.role} />} />
           <Field
             label="Permissions"
             value={
@@ -36,12 +34,12 @@ export default async function DashboardPage() {
                   ))}
                 </span>
               ) : (
-                <span className="text-slate-500">none</span>
+                <span className="text-muted-foreground">none</span>
               )
             }
           />
           <Field label="Session strategy" value={<Badge>{strategy}</Badge>} />
-          <Field label="Session expires" value={<time dateTime={expires}>{new Date(expires).toUTCString()}</time>} />
+          <Field label="Session expires" value={<time dateTime={expires}>{formatDateTime(expires)}</time>} />
         </dl>
       </Card>
     </div>

@@ -9,12 +9,14 @@ export default function ForgotPasswordPage() {
   return (
     <div className="mx-auto max-w-md space-y-6">
       <h1 className="text-2xl font-bold tracking-tight">Forgot your password?</h1>
-      <p className="text-sm text-slate-600">Enter the email address of your account and we will send you a link.</p>
+      <p className="text-sm text-muted-foreground">
+        Enter the email address of your account and we will send you a link.
+      </p>
       <Card>
         <EmailLinkRequestForm action={forgotPasswordAction} submit="Send the link" pending="Sending…" />
       </Card>
-      <p className="text-center text-sm text-slate-600">
-        <Link href="/login" className="font-medium text-indigo-600 hover:underline">
+      <p className="text-center text-sm text-muted-foreground">
+        <Link href="/login" className="font-medium text-primary hover:underline">
           Back to sign in
         </Link>
       </p>

@@ -7,16 +7,16 @@ export function OnboardingFrame({ step, children }: { step: 1 | 2 | 3; children:
     <div className="mx-auto max-w-lg space-y-6">
       <div className="space-y-2">
         <h1 className="text-2xl font-bold tracking-tight">Onboarding</h1>
-        <p className="text-sm text-slate-600">
+        <p className="text-sm text-muted-foreground">
           A two-step form whose draft is kept on the server as session data: leave, reload or sign in between the steps
           and it is still there.
         </p>
-        <ol className="flex gap-2 text-xs font-medium">
+        <ol className="flex flex-wrap gap-2 text-xs font-medium">
           {labels.map((label, index) => (
             <li
               key={label}
               aria-current={index + 1 === step ? "step" : undefined}
-              className={`rounded-full px-3 py-1 ${index + 1 === step ? "bg-indigo-600 text-white" : "bg-slate-100 text-slate-600"}`}
+              className={`rounded-full px-3 py-1 ${index + 1 === step ? "bg-primary text-primary-foreground" : "bg-muted text-muted-foreground"}`}
             >
               {index + 1}. {label}
             </li>

@@ -16,9 +16,9 @@ export default async function RegisterPage({ searchParams }: { searchParams: Pro
       <Card>
         <RegisterForm callbackUrl={target} />
       </Card>
-      <p className="text-center text-sm text-slate-600">
+      <p className="text-center text-sm text-muted-foreground">
         Already registered?{" "}
-        <Link href="/login" className="font-medium text-indigo-600 hover:underline">
+        <Link href="/login" className="font-medium text-primary hover:underline">
           Sign in
         </Link>
       </p>

@@ -9,11 +9,12 @@ import { initialFormState } from "@/lib/form-state";
 export function RegisterForm({ callbackUrl }: { callbackUrl: string }) {
   const [state, action] = useActionState(registerAction, initialFormState);
   // Email confirmation required: the account exists, and the next step is in the user's inbox.
-  if (state.status === "success") return <FormMessage message={state.message} tone="success" />;
+  if (state.status === "success")
+    return <FormMessage message={state.message} fieldErrors={state.fieldErrors} tone="success" />;
   return (
     <form action={action} className="flex flex-col gap-4" noValidate>
       <input type="hidden" name="callbackUrl" value={callbackUrl} />
-      <FormMessage message={state.message} />
+      <FormMessage message={state.message} fieldErrors={state.fieldErrors} />
       <TextInput
         name="name"
         label="Name"

@@ -20,7 +20,7 @@ export default async function ResetPasswordPage({ searchParams }: { searchParams
         ) : (
           <div className="flex flex-col gap-4">
             <FormMessage message={link.message} />
-            <Link href="/forgot-password" className="font-medium text-indigo-600 hover:underline">
+            <Link href="/forgot-password" className="font-medium text-primary hover:underline">
               Ask for a new link
             </Link>
           </div>

@@ -13,7 +13,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
   return (
     <form action={action} className="flex flex-col gap-4" noValidate>
       <input type="hidden" name="token" value={token} />
-      <FormMessage message={state.message} />
+      <FormMessage message={state.message} fieldErrors={state.fieldErrors} />
       <NewPasswordField name="newPassword" label="New password" errors={state.fieldErrors?.newPassword} personal={{}} />
       <TextInput
         name="confirmPassword"

@@ -17,7 +17,9 @@ export default async function VerifyEmailPage({ searchParams }: { searchParams: 
           <ConfirmEmailForm token={token.slice(0, 200)} />
         ) : (
           <div className="flex flex-col gap-4">
-            <p className="text-sm text-slate-600">Enter your address and we will send you a new confirmation link.</p>
+            <p className="text-sm text-muted-foreground">
+              Enter your address and we will send you a new confirmation link.
+            </p>
             <EmailLinkRequestForm action={resendVerificationAction} submit="Send a new link" pending="Sending…" />
           </div>
         )}

@@ -54,6 +54,7 @@ describe(`account and session management (${strategy})`, () => {
     expect(await rows.count()).toBe(2);
     expect(await page.locator("text=this device").count()).toBe(1);
     await page.click("text=Sign out all other sessions");
+    await page.getByRole("alertdialog").getByRole("button", { name: "Sign out other sessions" }).click(); // the confirmation
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=sessions-table] tbody tr").length === 1);
     await expectSignedOut(other);
     expect((await page.request.get(`${baseUrl}/api/me`)).status()).toBe(200); // this browser stays signed in
@@ -68,6 +69,7 @@ describe(`account and session management (${strategy})`, () => {
     const before = await rows.count();
     const otherRow = rows.filter({ hasNotText: "this device" }).first();
     await otherRow.locator("button", { hasText: "Sign out this session" }).click();
+    await page.getByRole("alertdialog").getByRole("button", { name: "Sign out", exact: true }).click(); // the confirmation
     await page.waitForFunction(
       (n) => document.querySelectorAll("[data-testid=sessions-table] tbody tr").length === n,
       before - 1,
@@ -114,9 +116,12 @@ describe(`admin session control (${strategy})`, () => {
   it("an admin ends a user's sessions, then disables the account, which blocks sign-in", async () => {
     const victim = await signedInClient(target.email, target.password);
     const page = await newPage();
-    await signInWithForm(page, baseUrl, DEMO.admin, "/admin");
+    // A search for the account keeps it on the first page however many users the e2e database holds.
+    await signInWithForm(page, baseUrl, DEMO.admin, `/admin?q=${target.email.split("@")[0]}`);
     const row = page.locator(`tr[data-user-email="${target.email}"]`);
+    const dialog = page.getByRole("alertdialog");
     await row.locator("button", { hasText: "End sessions" }).click();
+    await dialog.getByRole("button", { name: "End sessions" }).click(); // the confirmation
     const records = async () => {
       return (await sessionRowsOf(db, target.id)).length;
     };
@@ -126,6 +131,7 @@ describe(`admin session control (${strategy})`, () => {
     const again = await signedInClient(target.email, target.password);
     await page.reload();
     await page.locator(`tr[data-user-email="${target.email}"]`).locator("button", { hasText: "Disable" }).click();
+    await dialog.getByRole("button", { name: "Disable" }).click();
     await page.locator(`tr[data-user-email="${target.email}"]`).locator("text=disabled").waitFor();
     await expect.poll(records, { timeout: 10_000 }).toBe(0);
     await expectSignedOut(again);

@@ -26,7 +26,13 @@ describe("security headers", () => {
       securityHeaders({ nonce: "abc123==", https: false, development: false })["content-security-policy"],
     );
     expect(csp.get("script-src")).toEqual(["'self'", "'nonce-abc123=='", "'strict-dynamic'"]);
-    expect(csp.get("style-src")).toEqual(["'self'", "'nonce-abc123=='"]);
+    // Besides the nonce, only sonner's two injected <style> texts, by hash (tests/unit/sonner-style-hash.test.ts).
+    expect(csp.get("style-src")).toEqual([
+      "'self'",
+      "'nonce-abc123=='",
+      expect.stringMatching(/^'sha256-/),
+      expect.stringMatching(/^'sha256-/),
+    ]);
     expect(csp.get("object-src")).toEqual(["'none'"]);
     expect(csp.get("base-uri")).toEqual(["'none'"]);
     expect(csp.get("form-action")).toEqual(["'self'"]);

@@ -21,7 +21,7 @@ export default async function OnboardingDonePage() {
         <form action={startOver} className="mt-6">
           <button
             type="submit"
-            className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium hover:bg-slate-50"
+            className="rounded-lg border border-border px-3 py-1.5 text-sm font-medium hover:bg-muted"
           >
             Start over
           </button>

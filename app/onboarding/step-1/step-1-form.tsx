@@ -10,7 +10,7 @@ export function Step1Form({ draft }: { draft: { name?: string; company?: string 
   const values = state.values ?? draft;
   return (
     <form action={action} className="space-y-4" noValidate>
-      <FormMessage message={state.message} />
+      <FormMessage message={state.message} fieldErrors={state.fieldErrors} />
       <TextInput
         name="name"
         label="Your name"

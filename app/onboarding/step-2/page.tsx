@@ -11,7 +11,7 @@ export default async function OnboardingStep2Page() {
   if (!draft.step1) redirect("/onboarding/step-1");
   return (
     <OnboardingFrame step={2}>
-      <p className="text-sm text-slate-600" data-testid="step-1-summary">
+      <p className="text-sm text-muted-foreground" data-testid="step-1-summary">
         {draft.step1.name} · {draft.step1.company}
       </p>
       <Card>

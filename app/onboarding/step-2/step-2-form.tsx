@@ -14,14 +14,14 @@ export function Step2Form({ draft }: { draft: { teamSize?: string; goal?: string
   const goalError = state.fieldErrors?.goal;
   return (
     <form action={action} className="space-y-4" noValidate>
-      <FormMessage message={state.message} />
+      <FormMessage message={state.message} fieldErrors={state.fieldErrors} />
       <label className="flex flex-col gap-1.5">
-        <span className="text-sm font-medium text-slate-700">Team size</span>
+        <span className="text-sm font-medium text-foreground">Team size</span>
         <select
           name="teamSize"
           defaultValue={values.teamSize ?? ""}
           aria-invalid={teamSizeError ? true : undefined}
-          className="rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm"
+          className="w-full min-w-0 rounded-lg border border-input bg-card px-3 py-2 text-sm text-foreground shadow-sm"
         >
           <option value="" disabled>
             Choose…
@@ -33,28 +33,28 @@ export function Step2Form({ draft }: { draft: { teamSize?: string; goal?: string
           ))}
         </select>
         {teamSizeError ? (
-          <span className="text-xs text-rose-600" data-testid="teamSize-error">
+          <span className="text-xs text-destructive" data-testid="teamSize-error">
             {teamSizeError.join(" ")}
           </span>
         ) : null}
       </label>
       <label className="flex flex-col gap-1.5">
-        <span className="text-sm font-medium text-slate-700">What do you want to build? (optional)</span>
+        <span className="text-sm font-medium text-foreground">What do you want to build? (optional)</span>
         <textarea
           name="goal"
           rows={3}
           defaultValue={values.goal ?? ""}
           aria-invalid={goalError ? true : undefined}
-          className="rounded-lg border border-slate-300 px-3 py-2 text-sm shadow-sm"
+          className="w-full min-w-0 rounded-lg border border-input bg-card px-3 py-2 text-sm text-foreground shadow-sm"
         />
         {goalError ? (
-          <span className="text-xs text-rose-600" data-testid="goal-error">
+          <span className="text-xs text-destructive" data-testid="goal-error">
             {goalError.join(" ")}
           </span>
         ) : null}
       </label>
       <div className="flex items-center justify-between">
-        <Link href="/onboarding/step-1" className="text-sm font-medium text-slate-600 hover:text-slate-900">
+        <Link href="/onboarding/step-1" className="text-sm font-medium text-muted-foreground hover:text-foreground">
           ← Back
         </Link>
         <SubmitButton pendingText="Saving…">Finish</SubmitButton>

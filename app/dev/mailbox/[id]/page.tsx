@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Card } from "@/components/ui";
+import { formatDateTime } from "@/lib/format-date";
 import { devMail } from "@/lib/mail/dev-mailbox";
 
 // One message of the dev mailbox: the HTML part as a mail client would show it, and the text part.
@@ -20,7 +21,7 @@ function TextWithLinks({ text }: { text: string }) {
   const parts = text.split(/(\bhttps?:\/\/[^\s<>"]+)/g);
   return parts.map((part, i) =>
     i % 2 === 1 ? (
-      <a key={i} href={part} className="break-all text-indigo-600 hover:underline">
+      <a key={i} href={part} className="break-all text-primary hover:underline">
         {part}
       </a>
     ) : (
@@ -35,13 +36,13 @@ export default async function DevMailPage({ params }: { params: Promise<{ id: st
   if (!mail) notFound();
   return (
     <div className="space-y-6">
-      <Link href="/dev/mailbox" className="text-sm text-indigo-600 hover:underline">
+      <Link href="/dev/mailbox" className="text-sm text-primary hover:underline">
         ← Dev mailbox
       </Link>
       <div className="space-y-1">
-        <h1 className="text-2xl font-bold tracking-tight">{mail.subject}</h1>
-        <p className="text-sm text-slate-500">
-          From {mail.from} to {mail.to}, {mail.sentAt.toISOString().slice(0, 19).replace("T", " ")} UTC
+        <h1 className="text-2xl font-bold tracking-tight wrap-anywhere">{mail.subject}</h1>
+        <p className="text-sm text-muted-foreground wrap-anywhere">
+          From {mail.from} to {mail.to}, {formatDateTime(mail.sentAt)}
         </p>
       </div>
       <Card title="HTML">
@@ -49,11 +50,11 @@ export default async function DevMailPage({ params }: { params: Promise<{ id: st
           title="HTML part"
           sandbox="allow-popups allow-popups-to-escape-sandbox"
           srcDoc={framedHtml(mail.html)}
-          className="h-[560px] w-full rounded border border-slate-200"
+          className="h-[560px] w-full rounded border border-border bg-white"
         />
       </Card>
       <Card title="Text">
-        <pre className="text-sm whitespace-pre-wrap" data-testid="dev-mail-text">
+        <pre className="text-sm whitespace-pre-wrap wrap-anywhere" data-testid="dev-mail-text">
           <TextWithLinks text={mail.text} />
         </pre>
       </Card>

@@ -1,4 +1,4 @@
-// npm run bench [-- --quick] [--skip-build] [--only=routes,signin,scale,purge,cookies,feed]
+// npm run bench [-- --quick] [--skip-build] [--only=routes,signin,scale,purge,cookies,feed,admin]
 // (BENCH_PURGE_ONLY=sqlite|postgresql limits the purge phase to one database, for trying purge settings.)
 //
 // Builds the app into .next-bench, starts production servers on throwaway SQLite and PostgreSQL databases,
@@ -14,6 +14,7 @@ import type { DatabaseProvider } from "../lib/database-url";
 import { projectRoot } from "../harness/databases";
 import type { RunningServer } from "../harness/server";
 import { findOrStartPostgres, type TestPostgres } from "../harness/postgres";
+import { adminRunsText, benchAdmin, type AdminRun } from "./admin";
 import { ratioChartSvg } from "./chart";
 import { benchCookieDecryption } from "./cookie-decryption";
 import { BenchDatabases } from "./databases";
@@ -37,7 +38,7 @@ import {
 } from "./settings";
 import { eventLoopDuringHashing, signInThroughput } from "./sign-in";
 
-const PHASES = ["routes", "signin", "scale", "purge", "cookies", "feed"] as const;
+const PHASES = ["routes", "signin", "scale", "purge", "cookies", "feed", "admin"] as const;
 type Phase = (typeof PHASES)[number];
 
 const USAGE = `Usage: npm run bench [-- --quick] [--skip-build] [--only=${PHASES.join(",")}] [--report-only]
@@ -190,12 +191,14 @@ async function main() {
   }
   const purgesPostgres =
     phases.has("purge") && (!process.env.BENCH_PURGE_ONLY || process.env.BENCH_PURGE_ONLY === "postgresql");
-  if (phases.has("routes") || phases.has("scale") || phases.has("feed") || purgesPostgres) {
+  if (phases.has("routes") || phases.has("scale") || phases.has("feed") || phases.has("admin") || purgesPostgres) {
     // The same server search as `npm test`; the bench databases are created on it (harness/databases.ts).
     postgres = await findOrStartPostgres({ forBenchmark: true });
     log(`PostgreSQL: ${postgres.summary}`);
     process.env.TEST_POSTGRES_URL = postgres.url;
   }
+  // Printed after the other results (bench/results.json has no place for them yet).
+  const adminRuns: AdminRun[] = [];
   try {
     for (const provider of phases.has("routes") ? PROVIDERS : []) {
       for (const setup of setupsFor(provider)) {
@@ -253,6 +256,10 @@ async function main() {
       log("feed: change propagation across three JWT instances on PostgreSQL");
       results.feed = await timed("feed", () => benchFeed(databases, settings));
     }
+    for (const provider of phases.has("admin") ? PROVIDERS : []) {
+      log(`admin: ${provider}, /admin over a large user table`);
+      adminRuns.push(await timed("admin", () => benchAdmin(databases, provider, settings)));
+    }
   } finally {
     await databases.dropAll();
     await postgres?.stop();
@@ -266,6 +273,7 @@ async function main() {
     ...results.purge.flatMap((p) => p.problems),
   ];
   console.log(`\n${printResults(results)}\n`);
+  if (adminRuns.length) console.log(`${adminRunsText(adminRuns)}\n`);
   log(`done in ${Math.round(results.durationSeconds)} s`);
 
   if (phases.size === PHASES.length) {

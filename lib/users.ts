@@ -2,21 +2,7 @@ import type { Db } from "./db";
 import { revokeUserSessions } from "./auth/session-admin";
 import { publishChange } from "./auth/strategy/change-feed";
 
-// User listings for admins: explicit selects so hashes and tokens can never be included.
-export async function listUsers(db: Db) {
-  return db.user.findMany({
-    orderBy: { createdAt: "asc" },
-    select: {
-      id: true,
-      email: true,
-      name: true,
-      roleName: true,
-      active: true,
-      createdAt: true,
-      _count: { select: { sessions: true } },
-    },
-  });
-}
+// Admin changes to accounts; the listing is lib/admin-users.ts.
 
 /** Enables or disables an account; disabling ends all of its sessions (ASVS 7.4.2). */
 export async function setUserActive(db: Db, userId: string, active: boolean): Promise<boolean> {

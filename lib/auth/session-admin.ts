@@ -59,21 +59,51 @@ export async function listActiveSessions(
     strategy,
     now = new Date(),
     absoluteMaxAgeSeconds,
-  }: SessionLifetime & { userId?: string; strategy?: string } = {},
+    skip,
+    take,
+  }: ActiveSessionFilter & { skip?: number; take?: number } = {},
 ): Promise<SessionSummary[]> {
-  const cutoff = absoluteCutoff(now, absoluteMaxAgeSeconds);
   const rows = await db.session.findMany({
-    where: {
-      expires: { gt: now },
-      user: { active: true },
-      ...(cutoff ? { createdAt: { gt: cutoff } } : {}),
-      ...(userId ? { userId } : {}),
-      ...(strategy ? { strategy } : {}),
-    },
+    where: activeSessionWhere({ userId, strategy, now, absoluteMaxAgeSeconds }),
     select: summarySelect,
     orderBy: [{ lastSeenAt: "desc" }, { id: "asc" }],
+    ...(skip ? { skip } : {}),
+    ...(take ? { take } : {}),
   });
   return rows.map(({ user, ...rest }) => ({ ...rest, userEmail: user.email }));
+}
+
+type ActiveSessionFilter = SessionLifetime & { userId?: string; strategy?: string };
+
+function activeSessionWhere({ userId, strategy, now = new Date(), absoluteMaxAgeSeconds }: ActiveSessionFilter) {
+  const cutoff = absoluteCutoff(now, absoluteMaxAgeSeconds);
+  return {
+    expires: { gt: now },
+    user: { active: true },
+    ...(cutoff ? { createdAt: { gt: cutoff } } : {}),
+    ...(userId ? { userId } : {}),
+    ...(strategy ? { strategy } : {}),
+  };
+}
+
+/** How many sessions listActiveSessions would list with the same filter (for paging). */
+export async function countActiveSessions(db: Db, filter: ActiveSessionFilter = {}): Promise<number> {
+  return db.session.count({ where: activeSessionWhere(filter) });
+}
+
+/** Active sessions of each of these users (a page of /admin), counted by the database; users without any are absent. */
+export async function countActiveSessionsByUser(
+  db: Db,
+  userIds: string[],
+  filter: Omit<ActiveSessionFilter, "userId"> = {},
+): Promise<Map<string, number>> {
+  if (userIds.length === 0) return new Map();
+  const groups = await db.session.groupBy({
+    by: ["userId"],
+    where: { ...activeSessionWhere(filter), userId: { in: userIds } },
+    _count: { _all: true },
+  });
+  return new Map(groups.map((g) => [g.userId, g._count._all]));
 }
 
 /**

@@ -41,5 +41,14 @@ describe(`API routes (${strategy})`, () => {
     expect(text).not.toMatch(/passwordHash|\$2[aby]\$/);
     expect(text).not.toContain(admin.sessionCookie!);
     expect(text).not.toContain(hashToken(admin.sessionCookie!));
+
+    // One page at a time, with /admin's query string; a bad value falls back to its default and is named.
+    const found = await admin.json<{ users: { email: string }[]; total: number; pageSize: number; problems: string[] }>(
+      `/api/admin/users?q=${encodeURIComponent(DEMO.user.email)}&page=abc&page=2`,
+    );
+    expect(found.status).toBe(200);
+    expect(found.body.users.map((u) => u.email)).toEqual([DEMO.user.email]);
+    expect(found.body).toMatchObject({ total: 1, pageSize: 25 });
+    expect(found.body.problems).toEqual([expect.stringContaining("“page”")]);
   });
 });

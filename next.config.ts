@@ -25,6 +25,8 @@ const nextConfig: NextConfig = {
   headers: async () => staticSecurityHeaderRules(),
   // Lets tests and benchmarks build into their own folder without touching a running dev server's .next.
   distDir: process.env.NEXT_DIST_DIR || ".next",
+  // The Docker image runs the self-contained server (`node server.js`); opt-in, because `next start` warns on it.
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
 };
 
 export default function config(phase: string): NextConfig {

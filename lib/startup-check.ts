@@ -1,5 +1,6 @@
 import { getDb } from "./db";
 import { EnvError, getEnv } from "./env";
+import { seedRolesOnFirstStart } from "./first-start";
 import { withTimeout } from "./with-timeout";
 import { describeMigrationStatus, migrationStatus, type MigrationStatus } from "./migration-status";
 
@@ -58,10 +59,23 @@ export async function checkDatabaseAtStartup(): Promise<void> {
   const { fatal, message } = describeMigrationStatus(status, env.databaseProvider);
   if (!fatal) {
     console.log(`[startup] ${message}`);
+    await addRolesToNewDatabase();
   } else if (env.NODE_ENV === "production") {
     console.error(`\n[startup] ${message}\n`);
     process.exit(1);
   } else {
     console.warn(`\n[startup] ${message}\n`);
+  }
+}
+
+async function addRolesToNewDatabase(): Promise<void> {
+  try {
+    if (await seedRolesOnFirstStart(getDb()))
+      console.log("[startup] new database: added the default roles and permissions (lib/seed.ts)");
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split("\n")[0].slice(0, 200) : String(error);
+    console.warn(
+      `[startup] Could not add the default roles (${reason}); sign-ups fail until \`npm run db:seed\` runs.`,
+    );
   }
 }

@@ -1,6 +1,6 @@
 // `npm test`: every suite, on SQLite and PostgreSQL, and the e2e suites once per session strategy
 // against a production build. Options:
-//   --only=unit,integration,e2e   run a subset
+//   --only=unit,integration,e2e,standalone   run a subset (standalone: the Docker image's app, see standalone())
 //   --skip-build                  reuse the existing .next build for e2e
 //   E2E_PROVIDERS=sqlite,postgresql   E2E_STRATEGIES=database,jwt   narrow the matrix
 //   INTEGRATION_PROVIDERS=sqlite,postgresql                          the same for the integration steps
@@ -9,7 +9,7 @@
 //   else an embedded one started for the run); TEST_POSTGRES=embedded always starts the embedded one
 //   CHROMIUM_PATH=…                   the browser (else an installed Chrome/Chromium is looked for)
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb } from "../../lib/db";
@@ -25,7 +25,7 @@ const args = process.argv.slice(2);
 const only = args
   .find((a) => a.startsWith("--only="))
   ?.slice(7)
-  .split(",") ?? ["unit", "integration", "e2e"];
+  .split(",") ?? ["unit", "integration", "e2e", "standalone"];
 const skipBuild = args.includes("--skip-build");
 const list = (name: string, fallback: string[]) => process.env[name]?.split(",").filter(Boolean) ?? fallback;
 const providers = list("E2E_PROVIDERS", ["sqlite", "postgresql"]) as ("sqlite" | "postgresql")[];
@@ -173,6 +173,37 @@ async function e2e(provider: "sqlite" | "postgresql") {
   }
 }
 
+// The Docker image's app, once per run (it needs a build of its own): built with standalone output into its own
+// folder and assembled by the script the Dockerfile runs, then tests/e2e/standalone.test.ts starts it with the
+// Dockerfile's CMD on empty databases of every provider, in both session strategies.
+const STANDALONE_DIST_DIR = ".next-standalone-test";
+async function standalone() {
+  const tsconfig = join(projectRoot, "tsconfig.json");
+  const tsconfigBefore = readFileSync(tsconfig, "utf8");
+  const built = await run("standalone build", process.execPath, [next, "build"], {
+    NEXT_OUTPUT: "standalone",
+    NEXT_DIST_DIR: STANDALONE_DIST_DIR,
+    NEXT_TELEMETRY_DISABLED: "1",
+  });
+  // next build adds a custom dist folder's types to tsconfig.json: put it back.
+  if (readFileSync(tsconfig, "utf8") !== tsconfigBefore) writeFileSync(tsconfig, tsconfigBefore);
+  const assemble = join(projectRoot, "docker", "assemble-standalone.mjs");
+  if (!built || !(await run("standalone assemble", process.execPath, [assemble, STANDALONE_DIST_DIR]))) return;
+  try {
+    await run(
+      "standalone (Docker image's app)",
+      process.execPath,
+      vitestRun("--project", "e2e", join("tests", "e2e", "standalone.test.ts")),
+      {
+        STANDALONE_APP_DIR: join(projectRoot, STANDALONE_DIST_DIR, "standalone"),
+        STANDALONE_PROVIDERS: providers.join(","),
+      },
+    );
+  } finally {
+    rmSync(join(projectRoot, STANDALONE_DIST_DIR), { recursive: true, force: true });
+  }
+}
+
 async function steps(browserMissing: string | undefined) {
   await run("schemas in sync", process.execPath, [join(projectRoot, "scripts", "sync-schemas.mjs"), "--check"]);
   if (only.includes("unit")) await run("unit", process.execPath, vitestRun("--project", "unit"));
@@ -188,6 +219,7 @@ async function steps(browserMissing: string | undefined) {
       skipBuild || (await run("next build", process.execPath, [next, "build"], { NEXT_TELEMETRY_DISABLED: "1" }));
     if (built) for (const provider of providers) await e2e(provider);
   }
+  if (only.includes("standalone")) await standalone();
 }
 
 async function main() {
@@ -203,6 +235,7 @@ async function main() {
   const postgresSteps = [
     only.includes("integration") && integrationProviders.includes("postgresql"),
     only.includes("e2e") && !browser?.instruction && providers.includes("postgresql"),
+    only.includes("standalone") && providers.includes("postgresql"),
   ];
   if (postgresSteps.some(Boolean)) {
     postgres = await findOrStartPostgres();

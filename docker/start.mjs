@@ -1,0 +1,28 @@
+// The Docker image's entry point (CMD): apply pending migrations, then run Next's standalone server in this process.
+// Run from the assembled standalone folder (docker/assemble-standalone.mjs). `prisma migrate deploy` applies only
+// committed migrations, never resets data, and on PostgreSQL holds an advisory lock, so instances starting together
+// take turns. MIGRATE_ON_START=off skips it, for hosts that migrate in a release step of their own.
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+if (process.env.MIGRATE_ON_START !== "off") {
+  const prisma = join(appDir, "node_modules", "prisma", "build", "index.js");
+  const result = spawnSync(process.execPath, [prisma, "migrate", "deploy"], {
+    cwd: appDir,
+    stdio: "inherit",
+    // No update check or telemetry call from a server that is starting.
+    env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+  });
+  if (result.status !== 0) {
+    console.error(
+      `[start] prisma migrate deploy failed (exit ${result.status ?? result.signal}); the server was not started.`,
+    );
+    process.exit(result.status || 1);
+  }
+}
+
+// server.js reads PORT and HOSTNAME and handles SIGTERM/SIGINT itself.
+await import(pathToFileURL(join(appDir, "server.js")).href);

@@ -1,9 +1,6 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { launchBrowser } from "../support/browser";
-import { projectRoot } from "../../harness/databases";
 import { DEMO, e2eDb, e2eTarget } from "../support/e2e-env";
 import { createTestUser, deleteTestUser, SESSION_COOKIE, signedInClient, uniqueEmail, type TestUser } from "./helpers";
 
@@ -179,14 +176,5 @@ describe(`login (${strategy})`, () => {
     await logIn(page, user.email, user.password);
     await page.waitForURL(url("/dashboard"));
     expect(await fieldValue(page, "Email")).toBe(user.email);
-  });
-
-  it.runIf(process.env.E2E_SCREENSHOT === "1")("screenshot of the admin's dashboard for the docs", async () => {
-    await page.setViewportSize({ width: 1280, height: 800 });
-    await page.goto(url("/login"));
-    await logIn(page, DEMO.admin.email, DEMO.admin.password);
-    await page.waitForURL(url("/dashboard"));
-    mkdirSync(join(projectRoot, "docs"), { recursive: true });
-    await page.screenshot({ path: join(projectRoot, "docs", "dashboard.png"), fullPage: true });
   });
 });

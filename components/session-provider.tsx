@@ -45,8 +45,12 @@ const SessionContext = createContext<SessionContextValue | null>(null);
 /** What told this tab about the session: the server's render or its own check. */
 type Origin = "server" | "check";
 
-/** A session found gone this soon after another tab announced a sign-out was signed out there. */
-const OTHER_TAB_SIGN_OUT_WINDOW_MS = 30_000;
+/**
+ * A session found gone this soon after a sign-out (in this tab or announced by another) was signed out, not
+ * expired. A window rather than a one-time flag: the loss can be seen more than once (the server's render, a check,
+ * a render that briefly showed the old session), and none of them is an expiry.
+ */
+const SIGN_OUT_WINDOW_MS = 30_000;
 
 function loginUrlForHere(): string {
   return loginUrl(window.location.pathname + window.location.search);
@@ -66,7 +70,7 @@ export function SessionProvider({
   const pathname = usePathname();
   const [state] = useState(() => createSessionState(initialSession));
   const { session, expiredNotice } = useSyncExternalStore(state.subscribe, state.get, state.get);
-  const signingOut = useRef(false);
+  const signedOutHereAt = useRef(0);
   const tabMessage = useRef<TabMessage | null>(null); // set while a check prompted by another tab runs
   const otherTabSignOutAt = useRef(0);
   const serverRenders = useRef(0); // a check that started before the server rendered a newer session is stale
@@ -86,13 +90,11 @@ export function SessionProvider({
         if (origin !== "server") router.refresh(); // signed in in another tab: re-render the server parts
         return;
       }
-      if (signingOut.current) {
-        signingOut.current = false;
+      if (Date.now() - signedOutHereAt.current < SIGN_OUT_WINDOW_MS) {
         if (broadcast) tabs.current?.post({ type: "signed-out" });
         return;
       }
-      if (Date.now() - otherTabSignOutAt.current < OTHER_TAB_SIGN_OUT_WINDOW_MS) {
-        otherTabSignOutAt.current = 0;
+      if (Date.now() - otherTabSignOutAt.current < SIGN_OUT_WINDOW_MS) {
         router.refresh(); // signed out in another tab: protected pages redirect to /login through the DAL
         return;
       }
@@ -182,7 +184,7 @@ export function SessionProvider({
       status: session ? "authenticated" : "unauthenticated",
       refresh,
       markSigningOut: () => {
-        signingOut.current = true;
+        signedOutHereAt.current = Date.now();
         tabs.current?.post({ type: "signing-out" });
       },
     }),

@@ -66,15 +66,35 @@ export async function startServer(env: NodeJS.ProcessEnv, port?: number): Promis
   if (env.SMTP_URL === undefined) env = { ...env, SMTP_URL: (await harnessMailbox()).url };
   const p = port ?? (await freePort());
   const bin = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [bin, "start", "-p", String(p)], {
+  const server = await spawnUntilHealthy(process.execPath, [bin, "start", "-p", String(p)], {
     cwd: projectRoot,
     env,
-    stdio: ["ignore", "pipe", "pipe"],
+    url: `http://localhost:${p}`,
+    name: "next start",
+    timeoutMs: 30_000,
   });
+  return { ...server, port: p };
+}
+
+/**
+ * Starts a server process we own and waits until its /api/health answers (200, or 503 while its database is
+ * down); stops it and throws with its output when it exits or does not answer in time.
+ */
+export async function spawnUntilHealthy(
+  command: string,
+  args: string[],
+  {
+    cwd,
+    env,
+    url,
+    name,
+    timeoutMs,
+  }: { cwd: string; env: NodeJS.ProcessEnv; url: string; name: string; timeoutMs: number },
+): Promise<Omit<RunningServer, "port">> {
+  const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const url = `http://localhost:${p}`;
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -82,18 +102,18 @@ export async function startServer(env: NodeJS.ProcessEnv, port?: number): Promis
       child.kill("SIGTERM");
       setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
     });
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${output}`);
     try {
       const response = await fetch(`${url}/api/health`);
       if (response.status === 200 || response.status === 503)
-        return { url, port: p, process: child, output: () => output, stop };
+        return { url, process: child, output: () => output, stop };
     } catch {
       // not listening yet
     }
     await new Promise((r) => setTimeout(r, 200));
   }
   await stop();
-  throw new Error(`next start did not answer within 30 s:\n${output}`);
+  throw new Error(`${name} did not answer within ${timeoutMs / 1000} s:\n${output}`);
 }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -12,7 +12,7 @@ import { migrationFolders } from "../../lib/migration-status";
 import { createEmptyDatabase, projectRoot, type TestDatabase } from "../../harness/databases";
 import { HttpClient } from "../../harness/http-client";
 import { harnessMailbox } from "../../harness/mail-catcher";
-import { freePort, serverEnv } from "../../harness/server";
+import { freePort, serverEnv, spawnUntilHealthy } from "../../harness/server";
 
 // What the Docker image runs, run here without Docker (base images cannot be pulled on every machine): the runner
 // (tests/support/run-tests.ts, step "standalone") builds with NEXT_OUTPUT=standalone into its own folder and runs
@@ -40,30 +40,8 @@ type App = { url: string; output: () => string; stop: () => Promise<void> };
 /** Starts the assembled app with the image's CMD, as its working directory is the image's WORKDIR. */
 async function startApp(env: NodeJS.ProcessEnv): Promise<App> {
   const [command, ...args] = execForm("CMD");
-  const child = spawn(command, args, { cwd: appDir, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${env.PORT}`;
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 5_000).unref();
-    });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`The app exited with ${child.exitCode}:\n${output}`);
-    const status = await fetch(`${url}/api/health`).then(
-      (r) => r.status,
-      () => null,
-    );
-    if (status === 200 || status === 503) return { url, output: () => output, stop };
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await stop();
-  throw new Error(`The app did not answer within 60 s:\n${output}`);
+  return spawnUntilHealthy(command, args, { cwd: appDir, env, url, name: "The app", timeoutMs: 60_000 });
 }
 
 /** Runs the image's HEALTHCHECK command the way Docker does, with the container's environment; its exit code. */

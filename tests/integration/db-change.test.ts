@@ -5,10 +5,9 @@ import { createDb } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
 import { prismaPathsFor, type DatabaseProvider } from "../../lib/database-url";
 import { cloneTemplate, type TestDatabase } from "../../harness/databases";
-import { UNUSED_SMTP_URL } from "../../harness/mail-catcher";
+import { scriptEnv } from "../support/cli";
 import { copyProject, type ProjectCopy } from "../support/project-copy";
 import { holdSqliteFile } from "../support/sqlite-holder";
-import { TEST_SECRET } from "../support/test-env";
 
 // `npm run db:change -- --name <name>` in a copy of the project (it writes prisma/ and lib/generated/): after an
 // edit of prisma/schema.prisma it syncs the PostgreSQL schema, writes one migration per provider, applies it to
@@ -21,13 +20,7 @@ const PROVIDERS: DatabaseProvider[] = ["sqlite", "postgresql"];
 describe(`npm run db:change (${template.provider} configured)`, () => {
   let project: ProjectCopy;
   let database: TestDatabase;
-  const env = (): NodeJS.ProcessEnv => ({
-    ...process.env,
-    NODE_ENV: "test",
-    DATABASE_URL: database.url,
-    AUTH_SECRET: TEST_SECRET,
-    SMTP_URL: UNUSED_SMTP_URL,
-  });
+  const env = () => scriptEnv(database.url);
   const file = (path: string) => readFileSync(join(project.root, path), "utf8");
   const migrations = (provider: DatabaseProvider) =>
     readdirSync(join(project.root, prismaPathsFor(provider).migrations)).filter((name) => /^\d{14}_/.test(name));

@@ -5,10 +5,9 @@ import { createDb } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
 import { prismaPathsFor } from "../../lib/database-url";
 import { cloneTemplate, type TestDatabase } from "../../harness/databases";
-import { UNUSED_SMTP_URL } from "../../harness/mail-catcher";
+import { scriptEnv } from "../support/cli";
 import { copyProject, type ProjectCopy } from "../support/project-copy";
 import { holdSqliteFile, type SqliteHolder } from "../support/sqlite-holder";
-import { TEST_SECRET } from "../support/test-env";
 
 // `npm run db:migrate` (also run by `npm start`, and by `npm run dev` through prepare-dev) with the database file
 // held open the way Prisma Studio holds it. Prisma's schema engine then cannot get its exclusive lock and fails
@@ -23,19 +22,7 @@ describe(`npm run db:migrate with the database held open (${template.provider})`
   let database: TestDatabase;
   let holder: SqliteHolder | undefined;
   const sqliteFile = () => database.url.slice("file:".length);
-  const env = (): NodeJS.ProcessEnv => ({
-    ...process.env,
-    NODE_ENV: "test",
-    DATABASE_URL: database.url,
-    AUTH_SECRET: TEST_SECRET,
-    SMTP_URL: UNUSED_SMTP_URL,
-    AUTH_BCRYPT_COST: "4",
-    AUTH_HASH_WORKERS: "1",
-    SEED_ADMIN_EMAIL: "",
-    SEED_ADMIN_PASSWORD: "",
-    SEED_USER_EMAIL: "",
-    SEED_USER_PASSWORD: "",
-  });
+  const env = () => scriptEnv(database.url);
   const probeTableExists = async () => {
     const db = createDb(parseEnv({ NODE_ENV: "test", DATABASE_URL: database.url }));
     try {

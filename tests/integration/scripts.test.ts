@@ -7,10 +7,16 @@ import { createDb, type Db } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
 import { bcryptCost, verifyPassword } from "../../lib/password";
 import { seedRolesAndPermissions } from "../../lib/seed";
-import { collect, killProcessGroup, runScript, scriptCommand, startScript, waitForOutput } from "../support/cli";
+import {
+  collect,
+  killProcessGroup,
+  runScript,
+  scriptCommand,
+  scriptEnv,
+  startScript,
+  waitForOutput,
+} from "../support/cli";
 import { cloneTemplate, projectRoot, type TestDatabase } from "../../harness/databases";
-import { UNUSED_SMTP_URL } from "../../harness/mail-catcher";
-import { TEST_SECRET } from "../support/test-env";
 import { createUser } from "../support/users";
 
 // The operator scripts, run as real processes (node + tsx, stdin a pipe, so no terminal) against throwaway
@@ -19,26 +25,6 @@ import { createUser } from "../support/users";
 
 const template = inject("templateDatabase");
 const DAY = 24 * 60 * 60 * 1000;
-
-function scriptEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    NODE_ENV: "test",
-    DATABASE_URL: databaseUrl,
-    AUTH_SECRET: TEST_SECRET,
-    // Production runs (seed, reset refusals) need one; no script sends mail.
-    SMTP_URL: UNUSED_SMTP_URL,
-    AUTH_BCRYPT_COST: "4",
-    AUTH_HASH_WORKERS: "1",
-    // Empty means "not set" to the scripts, and keeps any value in .env from being used.
-    USER_PASSWORD: "",
-    SEED_ADMIN_EMAIL: "",
-    SEED_ADMIN_PASSWORD: "",
-    SEED_USER_EMAIL: "",
-    SEED_USER_PASSWORD: "",
-    ...extra,
-  };
-}
 
 async function withDb<T>(url: string, fn: (db: Db) => Promise<T>): Promise<T> {
   const db = createDb(parseEnv({ NODE_ENV: "test", DATABASE_URL: url }));

@@ -3,33 +3,13 @@ import { createDb, type Db } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
 import { verifyPassword } from "../../lib/password";
 import { cloneTemplate, type TestDatabase } from "../../harness/databases";
-import { UNUSED_SMTP_URL } from "../../harness/mail-catcher";
-import { runScript } from "../support/cli";
-import { TEST_SECRET } from "../support/test-env";
+import { runScript, scriptEnv } from "../support/cli";
 
 // What the operator scripts take as input besides a database: their flags (an unknown one is refused with the
 // usage, before anything is touched) and, for db:seed / db:reset, the SEED_* variables, which must pass the same
 // rules as a registration (email format, password length and zxcvbn strength). A refusal writes nothing.
 
 const template = inject("templateDatabase");
-
-function scriptEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    NODE_ENV: "test",
-    DATABASE_URL: databaseUrl,
-    AUTH_SECRET: TEST_SECRET,
-    SMTP_URL: UNUSED_SMTP_URL,
-    AUTH_BCRYPT_COST: "4",
-    AUTH_HASH_WORKERS: "1",
-    USER_PASSWORD: "",
-    SEED_ADMIN_EMAIL: "",
-    SEED_ADMIN_PASSWORD: "",
-    SEED_USER_EMAIL: "",
-    SEED_USER_PASSWORD: "",
-    ...extra,
-  };
-}
 
 describe("script flags and seed inputs", () => {
   let database: TestDatabase;

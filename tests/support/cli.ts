@@ -1,11 +1,37 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { projectRoot } from "../../harness/databases";
+import { UNUSED_SMTP_URL } from "../../harness/mail-catcher";
+import { TEST_SECRET } from "./test-env";
 
 // Runs the project's CLI scripts exactly as `npm run …` does (node + tsx), in a child process whose stdin is a
 // pipe, so the scripts see no terminal. Pass DATABASE_URL explicitly: variables set here win over .env.
 
 const tsxCli = join(projectRoot, "node_modules", "tsx", "dist", "cli.mjs");
+
+/**
+ * The environment a script under test runs with. Every variable the scripts read is set, so the project's .env
+ * (loaded without overriding) cannot change what they do.
+ */
+export function scriptEnv(databaseUrl: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: "test",
+    DATABASE_URL: databaseUrl,
+    AUTH_SECRET: TEST_SECRET,
+    // Production runs (seed, reset refusals) need one; no script sends mail.
+    SMTP_URL: UNUSED_SMTP_URL,
+    AUTH_BCRYPT_COST: "4",
+    AUTH_HASH_WORKERS: "1",
+    // Empty means "not set" to the scripts, and keeps any value in .env from being used.
+    USER_PASSWORD: "",
+    SEED_ADMIN_EMAIL: "",
+    SEED_ADMIN_PASSWORD: "",
+    SEED_USER_EMAIL: "",
+    SEED_USER_PASSWORD: "",
+    ...extra,
+  };
+}
 
 export type CliResult = { code: number | null; stdout: string; stderr: string };
 

@@ -1,6 +1,7 @@
 # syntax=docker/dockerfile:1
 # Production image: Next's standalone server (`node server.js`), pending migrations applied on start, run as the
-# unprivileged `node` user. Nothing secret is built in: AUTH_SECRET, DATABASE_URL, SMTP_URL… are given at run time.
+# unprivileged `node` user. Nothing secret is built in: AUTH_SECRET, AUTH_URL, DATABASE_URL, SMTP_URL… are given at run
+# time, and the start checks them before it migrates (docker/start.mjs).
 #   docker build -t auth-starter .
 #   docker run --env-file app.env -p 3000:3000 auth-starter        (or `docker compose --profile app up`, see README)
 

@@ -32,5 +32,7 @@ const nextConfig: NextConfig = {
 export default function config(phase: string): NextConfig {
   // The Prisma clients are compiled in when building or developing; `next start` runs the compiled copy.
   if (phase === PHASE_PRODUCTION_BUILD || phase === PHASE_DEVELOPMENT_SERVER) assertGeneratedClients(process.cwd());
-  return nextConfig;
+  // Inlined into the bundles at build time, so a production build knows it is one whatever NODE_ENV it is started
+  // with (lib/env.ts IN_PRODUCTION_BUILD). Every phase but the dev server: builds that defer inlining read it at start.
+  return { ...nextConfig, env: { BUILT_FOR_PRODUCTION: String(phase !== PHASE_DEVELOPMENT_SERVER) } };
 }

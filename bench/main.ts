@@ -22,6 +22,7 @@ import { elapsedSeconds, log } from "./log";
 import { machineInfo, sourceVersion } from "./machine";
 import { benchFeed } from "./feed";
 import { benchPurge } from "./purge";
+import { benchResetFlood, resetFloodText, type ResetFloodRun } from "./reset-flood";
 import { benchmarksMarkdown, printResults } from "./report";
 import type { BenchResults } from "./results";
 import { benchRoutes, startBenchServer, stopAllServers } from "./routes";
@@ -37,8 +38,19 @@ import {
   type SessionSetup,
 } from "./settings";
 import { eventLoopDuringHashing, signInThroughput } from "./sign-in";
+import { benchSignInFlood, signInFloodText, type SignInFloodRun } from "./sign-in-flood";
 
-const PHASES = ["routes", "signin", "scale", "purge", "cookies", "feed", "admin"] as const;
+const PHASES = [
+  "routes",
+  "signin",
+  "scale",
+  "purge",
+  "cookies",
+  "feed",
+  "admin",
+  "reset-flood",
+  "signin-flood",
+] as const;
 type Phase = (typeof PHASES)[number];
 
 const USAGE = `Usage: npm run bench [-- --quick] [--skip-build] [--only=${PHASES.join(",")}] [--report-only]
@@ -191,7 +203,15 @@ async function main() {
   }
   const purgesPostgres =
     phases.has("purge") && (!process.env.BENCH_PURGE_ONLY || process.env.BENCH_PURGE_ONLY === "postgresql");
-  if (phases.has("routes") || phases.has("scale") || phases.has("feed") || phases.has("admin") || purgesPostgres) {
+  if (
+    phases.has("routes") ||
+    phases.has("scale") ||
+    phases.has("feed") ||
+    phases.has("admin") ||
+    phases.has("reset-flood") ||
+    phases.has("signin-flood") ||
+    purgesPostgres
+  ) {
     // The same server search as `npm test`; the bench databases are created on it (harness/databases.ts).
     postgres = await findOrStartPostgres({ forBenchmark: true });
     log(`PostgreSQL: ${postgres.summary}`);
@@ -260,6 +280,18 @@ async function main() {
       log(`admin: ${provider}, /admin over a large user table`);
       adminRuns.push(await timed("admin", () => benchAdmin(databases, provider, settings)));
     }
+    const floodRuns: ResetFloodRun[] = [];
+    for (const provider of phases.has("reset-flood") ? PROVIDERS : []) {
+      log(`reset-flood: ${provider}, forgot-password requests for unknown addresses, and the owner's`);
+      floodRuns.push(await timed("reset-flood", () => benchResetFlood(databases, provider, settings)));
+    }
+    if (floodRuns.length) console.log(`\n${resetFloodText(floodRuns)}\n`);
+    const signInFloodRuns: SignInFloodRun[] = [];
+    for (const provider of phases.has("signin-flood") ? PROVIDERS : []) {
+      log(`signin-flood: ${provider}, the owner's sign-ins while unknown emails flood the hashing queue`);
+      signInFloodRuns.push(...(await timed("signin-flood", () => benchSignInFlood(databases, provider, settings))));
+    }
+    if (signInFloodRuns.length) console.log(`\n${signInFloodText(signInFloodRuns, settings)}\n`);
   } finally {
     await databases.dropAll();
     await postgres?.stop();

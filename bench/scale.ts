@@ -3,7 +3,7 @@ import { createDb, type Db } from "../lib/db";
 import type { DatabaseProvider } from "../lib/database-url";
 import { parseEnv, type Env } from "../lib/env";
 import { UNUSED_SMTP_URL } from "../harness/mail-catcher";
-import { E2E_SECRET } from "../harness/server";
+import { E2E_SECRET, UNUSED_AUTH_URL } from "../harness/server";
 import type { BenchDatabase, BenchDatabases } from "./databases";
 import { benchToken, insertSessions } from "./session-rows";
 import { load, loadInTurns, loadProblem, type LoadSummary } from "./load";
@@ -61,6 +61,7 @@ async function openSide(database: BenchDatabase, rows: number): Promise<Side> {
     NODE_ENV: "production",
     AUTH_SECRET: E2E_SECRET,
     SMTP_URL: UNUSED_SMTP_URL,
+    AUTH_URL: UNUSED_AUTH_URL,
     DATABASE_URL: database.url,
     AUTH_SESSION_STRATEGY: "database",
   });

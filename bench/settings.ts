@@ -2,7 +2,7 @@ import type { DatabaseProvider } from "../lib/database-url";
 import { parseEnv } from "../lib/env";
 import { PURGE_DEFAULTS } from "../lib/auth/session-admin";
 import { UNUSED_SMTP_URL } from "../harness/mail-catcher";
-import { E2E_SECRET } from "../harness/server";
+import { E2E_SECRET, UNUSED_AUTH_URL } from "../harness/server";
 
 // What one benchmark run measures and for how long. `--quick` shortens every phase; the app settings follow
 // the production defaults unless AUTH_BCRYPT_COST, AUTH_HASH_WORKERS or AUTH_JWT_RECHECK_SECONDS are set.
@@ -58,6 +58,7 @@ export function benchSettings(quick: boolean) {
     NODE_ENV: "production",
     AUTH_SECRET: E2E_SECRET,
     SMTP_URL: UNUSED_SMTP_URL,
+    AUTH_URL: UNUSED_AUTH_URL,
     AUTH_BCRYPT_COST: process.env.AUTH_BCRYPT_COST,
     AUTH_HASH_WORKERS: process.env.AUTH_HASH_WORKERS,
     AUTH_JWT_RECHECK_SECONDS: process.env.AUTH_JWT_RECHECK_SECONDS,

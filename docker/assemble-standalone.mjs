@@ -10,10 +10,12 @@
 //     startup check also reads the migration folders), prisma.config.ts with the module it imports, and the Prisma
 //     CLI with every package it depends on;
 //   - the packages the password workers load by path (see RUNTIME_PACKAGES);
-//   - docker/start.mjs, the entry point.
+//   - docker/start.mjs, the entry point, and docker/check-env.mjs, the environment check it runs before migrating
+//     (bundled here from docker/check-env.ts).
 // And taken out: the .env files Next copies in, so no secret or development setting ends up in the image.
 import { cpSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
+import { bundleEnvCheck } from "./bundle-env-check.mjs";
 
 const root = process.cwd();
 const distDir = process.argv[2] || ".next";
@@ -75,6 +77,7 @@ include("prisma", noDatabaseFiles);
 include("prisma.config.ts");
 include("lib/database-url.ts");
 include("docker/start.mjs");
+await bundleEnvCheck(root, join(standalone, "docker", "check-env.mjs"));
 // Packages the server reaches without an import that tracing could follow, each with everything it depends on:
 // the Prisma CLI (migrate deploy) and dotenv (imported by prisma.config.ts), and the packages the worker threads load
 // from paths resolved at run time (bcryptjs in lib/password-pool.ts, zxcvbn in lib/password-strength.ts).

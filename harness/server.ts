@@ -28,6 +28,12 @@ export async function freePort(): Promise<number> {
 
 export const E2E_SECRET = "e2e-secret-that-is-long-enough-for-auth-js-0123456789";
 
+/**
+ * For environments parsed under production rules that never make a link (in-process bench setups, scripts under
+ * test). http, so cookie names stay those of a server without AUTH_URL.
+ */
+export const UNUSED_AUTH_URL = "http://links.invalid";
+
 export function serverEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   return {
     PATH: process.env.PATH,
@@ -46,6 +52,9 @@ export function serverEnv(overrides: Record<string, string>): NodeJS.ProcessEnv 
     // the per-address creation limits have their own tests (integration, and address-limits.test.ts with its own server).
     AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: "1000000",
     SESSION_DATA_ADDRESS_MAX_NEW: "1000000",
+    // The fuzz signs up 8 at a time from that address; the hashing queue's per-client bound has its own tests
+    // (integration hashing-flood.test.ts).
+    AUTH_HASH_CLIENT_MAX: "1000",
     // Sign-ups in most files go straight on to signing in, without a mail each; the confirmation modes have tests
     // with servers of their own (email-flows.test.ts).
     AUTH_EMAIL_VERIFICATION: "off",
@@ -65,6 +74,10 @@ export async function startServer(env: NodeJS.ProcessEnv, port?: number): Promis
   // server's mail goes to the harness's catcher.
   if (env.SMTP_URL === undefined) env = { ...env, SMTP_URL: (await harnessMailbox()).url };
   const p = port ?? (await freePort());
+  // Production also refuses to start without somewhere for emailed links to point. Unless the caller chose
+  // (AUTH_URL, which Auth.js uses as well, or "" to see the refusal), links go to the address the tests use.
+  if (env.AUTH_URL === undefined && env.AUTH_LINK_HOSTS === undefined)
+    env = { ...env, AUTH_LINK_HOSTS: `http://localhost:${p}` };
   const bin = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
   const server = await spawnUntilHealthy(process.execPath, [bin, "start", "-p", String(p)], {
     cwd: projectRoot,

@@ -1,6 +1,6 @@
 import "server-only";
-import { redeemEmailToken, type EmailTokenProblem } from "./auth/email-tokens";
-import { revokeUserSessions } from "./auth/session-admin";
+import { accountSecurityEvent } from "./account/security-event";
+import { issueEmailToken, redeemEmailToken, type EmailTokenProblem } from "./auth/email-tokens";
 import type { Limit } from "./auth/throttle";
 import { checkCurrentPassword, WRONG_CURRENT_PASSWORD_MESSAGE } from "./current-password";
 import type { Db } from "./db";
@@ -40,12 +40,15 @@ let warnedNoLink = false;
 function warnNoLinkOnce() {
   if (warnedNoLink) return;
   warnedNoLink = true;
-  console.error("[mail] email-change links cannot be made: set AUTH_URL (or AUTH_TRUST_HOST=true behind a proxy)");
+  console.error("[mail] email-change links cannot be made: set AUTH_URL (or list the host in AUTH_LINK_HOSTS)");
 }
 
 export async function requestEmailChange(
   db: Db,
-  env: Pick<Env, "AUTH_EMAIL_LINK_MINUTES" | "AUTH_EMAIL_SEND_MAX" | "AUTH_EMAIL_ADDRESS_SEND_MAX">,
+  env: Pick<
+    Env,
+    "AUTH_EMAIL_LINK_MINUTES" | "AUTH_EMAIL_SEND_MAX" | "AUTH_EMAIL_ADDRESS_SEND_MAX" | "AUTH_IPV6_PREFIX_BITS"
+  >,
   {
     userId,
     newEmail: typed,
@@ -62,7 +65,7 @@ export async function requestEmailChange(
   const newEmail = parsed.data;
   if (!currentPassword) return fix({ currentPassword: ["Enter your current password."] });
 
-  const check = await checkCurrentPassword(db, { userId, currentPassword, cost }, throttle);
+  const check = await checkCurrentPassword(db, { userId, currentPassword, cost, client: ip }, throttle);
   if (!check.ok) {
     if (check.problem !== "wrong") return { status: "error", message: check.message };
     return fix({ currentPassword: [WRONG_CURRENT_PASSWORD_MESSAGE] });
@@ -79,6 +82,8 @@ export async function requestEmailChange(
   const reservation = await reserveEmailSend(db, env, { email: newEmail, ip });
   if (!reservation.ok) return { status: "error", message: tooManyEmailsMessage(reservation.retryAfterSeconds) };
 
+  // The request itself withdraws a link sent earlier for another address.
+  await accountSecurityEvent(db, { kind: "email-change-requested", userId });
   const taken = await db.user.findUnique({ where: { email: newEmail }, select: { id: true } });
   if (taken) {
     // A mail is sent in this case too, so the answer takes as long as when a link goes out.
@@ -107,6 +112,8 @@ export type EmailChangeConfirmation =
   | {
       status: "changed";
       email: string;
+      /** The account's credential epoch after the change (null: nothing changed). */
+      credentialEpoch: number | null;
       /** Whether the browser that confirmed stays signed in (it was signed in to this account). */
       staysSignedIn: boolean;
     }
@@ -130,13 +137,18 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
 }
 
+export const UNDO_EMAIL_CHANGE_PATH = "/undo-email-change";
+
 /**
- * Applies a change-email link. The account's sign-in address and its recovery channel change, so every session
- * of the account ends except the one of the browser confirming, when that browser is signed in to this account
- * (`signedIn`), and every pending link mailed to the old address stops working. The old address is told.
+ * Applies a change-email link as an "email-changed" security event: the account's sign-in address and its
+ * recovery channel change, so every session ends except the one of the browser confirming when it is signed in to
+ * this account (`signedIn`), and every pending link and device cookie stops working. The old address gets a
+ * notice with an undo link (valid AUTH_EMAIL_UNDO_DAYS, once) that no later change made from the new address
+ * can withdraw.
  */
 export async function confirmEmailChange(
   db: Db,
+  env: Pick<Env, "AUTH_EMAIL_UNDO_DAYS">,
   {
     token,
     signedIn,
@@ -146,6 +158,7 @@ export async function confirmEmailChange(
     signedIn: { userId: string; sessionId: string } | null;
     requestMeta: Omit<NoticeMeta, "at">;
   },
+  findOrigin: () => Promise<string | null> = linkOrigin,
 ): Promise<EmailChangeConfirmation> {
   const redeemed = await redeemEmailToken(db, "change-email", token);
   if (!redeemed.ok) return { status: "error", problem: redeemed.problem, message: LINK_PROBLEMS[redeemed.problem] };
@@ -153,26 +166,110 @@ export async function confirmEmailChange(
   const user = await db.user.findUnique({ where: { id: userId }, select: { email: true, active: true } });
   if (!user?.active) return { status: "error", problem: "invalid", message: LINK_PROBLEMS.invalid };
   const keep = signedIn?.userId === userId ? signedIn.sessionId : null;
-  if (user.email === newEmail) return { status: "changed", email: newEmail, staysSignedIn: keep !== null };
+  if (user.email === newEmail)
+    return { status: "changed", email: newEmail, credentialEpoch: null, staysSignedIn: keep !== null };
 
   // The person confirming controls the new address (the link reached it), so saying it is taken reveals nothing
   // they could not learn from a password reset sent there.
   const owner = await db.user.findUnique({ where: { email: newEmail }, select: { id: true } });
   if (owner) return { status: "error", problem: "taken", message: TAKEN_MESSAGE };
   const now = new Date();
+  let event;
   try {
-    await db.$transaction([
-      db.user.update({ where: { id: userId }, data: { email: newEmail, emailVerified: now } }),
-      // Links mailed to the old address (a reset, a confirmation) must not act on the account any more.
-      db.emailToken.deleteMany({ where: { userId, usedAt: null } }),
-    ]);
+    event = await accountSecurityEvent(db, {
+      kind: "email-changed",
+      userId,
+      keepSessionId: keep,
+      update: { email: newEmail, emailVerified: now },
+    });
   } catch (error) {
     // Another account took the address between the check and the update.
     if (isUniqueViolation(error)) return { status: "error", problem: "taken", message: TAKEN_MESSAGE };
     throw error;
   }
-  // After the update: the announcement makes every live session (JWT claims, cached lookups) read the new address.
-  await revokeUserSessions(db, userId, keep ? { exceptId: keep } : {});
-  noticeEmailChanged({ oldEmail: user.email, newEmail }, { at: now, ...requestMeta });
-  return { status: "changed", email: newEmail, staysSignedIn: keep !== null };
+  const undoUrl = await undoLink(db, env, { userId, oldEmail: user.email }, findOrigin);
+  noticeEmailChanged(
+    { oldEmail: user.email, newEmail, undoUrl, undoDays: env.AUTH_EMAIL_UNDO_DAYS },
+    { at: now, ...requestMeta },
+  );
+  return { status: "changed", email: newEmail, credentialEpoch: event.credentialEpoch, staysSignedIn: keep !== null };
+}
+
+/** A one-time link for the old address that puts it back; null when no trustworthy origin is known. */
+async function undoLink(
+  db: Db,
+  env: Pick<Env, "AUTH_EMAIL_UNDO_DAYS">,
+  { userId, oldEmail }: { userId: string; oldEmail: string },
+  findOrigin: () => Promise<string | null>,
+): Promise<string | null> {
+  const origin = await findOrigin();
+  if (!origin) return null;
+  const token = await issueEmailToken(db, {
+    userId,
+    purpose: "undo-email-change",
+    email: oldEmail,
+    ttlSeconds: env.AUTH_EMAIL_UNDO_DAYS * 24 * 60 * 60,
+  });
+  const url = new URL(UNDO_EMAIL_CHANGE_PATH, origin);
+  url.searchParams.set("token", token);
+  return url.toString();
+}
+
+const UNDO_LINK_PROBLEMS: Record<EmailTokenProblem, string> = {
+  invalid:
+    "This link is not valid. Open the whole link from the email that told you of the change. If your address was changed without you and this does not work, contact the administrator of the site.",
+  expired: "This link has expired. If your address was changed without you, contact the administrator of the site.",
+  used: "This link was already used: the change it was sent for has been undone.",
+};
+
+export function undoLinkProblemMessage(problem: EmailTokenProblem): string {
+  return UNDO_LINK_PROBLEMS[problem];
+}
+
+export type EmailChangeUndo =
+  | { status: "undone"; email: string; resetToken: string }
+  | { status: "error"; problem: EmailTokenProblem | "taken"; message: string };
+
+const UNDO_TAKEN_MESSAGE =
+  "This address now belongs to another confirmed account, so it could not be put back. Please contact the administrator of the site.";
+
+/**
+ * "This wasn't me": the old address's undo link puts the address back as an "email-change-undone" security event
+ * (every session, link and device cookie ends) and clears the password, which whoever made the change knew. The
+ * person holding the link has just proven control of the old mailbox, so they go straight on to choose a new
+ * password with the returned reset token.
+ */
+export async function undoEmailChange(
+  db: Db,
+  env: Pick<Env, "AUTH_PASSWORD_RESET_MINUTES">,
+  { token }: { token: unknown },
+): Promise<EmailChangeUndo> {
+  const redeemed = await redeemEmailToken(db, "undo-email-change", token);
+  if (!redeemed.ok)
+    return { status: "error", problem: redeemed.problem, message: UNDO_LINK_PROBLEMS[redeemed.problem] };
+  const { userId, email: oldEmail } = redeemed.token;
+  const user = await db.user.findUnique({ where: { id: userId }, select: { active: true } });
+  if (!user?.active) return { status: "error", problem: "invalid", message: UNDO_LINK_PROBLEMS.invalid };
+  // An account someone signed up with the old address while it was free (never confirmed, never used) must not
+  // block the way back: the mailbox's owner is the one asking.
+  await db.user.deleteMany({
+    where: { email: oldEmail, id: { not: userId }, emailVerified: null, sessions: { none: {} } },
+  });
+  try {
+    await accountSecurityEvent(db, {
+      kind: "email-change-undone",
+      userId,
+      update: { email: oldEmail, emailVerified: new Date(), passwordHash: null },
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { status: "error", problem: "taken", message: UNDO_TAKEN_MESSAGE };
+    throw error;
+  }
+  const resetToken = await issueEmailToken(db, {
+    userId,
+    purpose: "reset-password",
+    email: oldEmail,
+    ttlSeconds: env.AUTH_PASSWORD_RESET_MINUTES * 60,
+  });
+  return { status: "undone", email: oldEmail, resetToken };
 }

@@ -1,5 +1,4 @@
 import "server-only";
-import { redeemEmailToken, type EmailTokenProblem } from "./auth/email-tokens";
 import type { Db } from "./db";
 import type { Env } from "./env";
 import { reserveEmailSend, tooManyEmailsMessage } from "./email-send-limits";
@@ -7,11 +6,15 @@ import { afterAnswering, sendLinkMail } from "./link-mail";
 import { verifyEmailMessage } from "./mail";
 
 // Confirming that an account's owner reads its address (AUTH_EMAIL_VERIFICATION): a link sent at registration
-// (and again on request) sets User.emailVerified when it is confirmed.
+// (and again on request) sets User.emailVerified when it is confirmed with the account's password
+// (lib/confirm-sign-up.ts).
 
 export const VERIFY_EMAIL_PATH = "/verify-email";
 
-type VerificationEnv = Pick<Env, "AUTH_EMAIL_LINK_MINUTES" | "AUTH_EMAIL_SEND_MAX" | "AUTH_EMAIL_ADDRESS_SEND_MAX">;
+type VerificationEnv = Pick<
+  Env,
+  "AUTH_EMAIL_LINK_MINUTES" | "AUTH_EMAIL_SEND_MAX" | "AUTH_EMAIL_ADDRESS_SEND_MAX" | "AUTH_IPV6_PREFIX_BITS"
+>;
 
 /** Sends a confirmation link to the account's address; false when the mail could not be sent (nothing left over). */
 export function sendVerificationLink(
@@ -41,32 +44,18 @@ export async function requestVerificationLink(
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const reservation = await reserveEmailSend(db, env, { email, ip });
   if (!reservation.ok) return { ok: false, message: tooManyEmailsMessage(reservation.retryAfterSeconds) };
-  afterAnswering(async () => {
-    const user = await db.user.findUnique({
-      where: { email },
-      select: { id: true, emailVerified: true, active: true },
-    });
-    if (!user || user.emailVerified || !user.active) return;
-    if (!(await sendVerificationLink(db, env, { user: { id: user.id, email }, origin })))
-      console.error("[mail] a confirmation link could not be sent");
+  afterAnswering("verify-email", email, {
+    lookup: async () => {
+      const user = await db.user.findUnique({
+        where: { email },
+        select: { id: true, emailVerified: true, active: true },
+      });
+      return user && !user.emailVerified && user.active ? user : null;
+    },
+    send: async (user) => {
+      if (!(await sendVerificationLink(db, env, { user: { id: user.id, email }, origin })))
+        console.error("[mail] a confirmation link could not be sent");
+    },
   });
-  return { ok: true };
-}
-
-/** Uses a confirmation link: the account's address counts as confirmed if it is still the one the link went to. */
-export async function confirmEmailAddress(
-  db: Db,
-  token: unknown,
-): Promise<{ ok: true } | { ok: false; problem: EmailTokenProblem }> {
-  const redeemed = await redeemEmailToken(db, "verify-email", token);
-  if (!redeemed.ok) return redeemed;
-  const { userId, email } = redeemed.token;
-  const { count } = await db.user.updateMany({
-    where: { id: userId, email, emailVerified: null },
-    data: { emailVerified: new Date() },
-  });
-  // Confirmed before (count 0 with the same address) is fine; an address changed since the link was sent is not.
-  if (count === 0 && !(await db.user.findFirst({ where: { id: userId, email }, select: { id: true } })))
-    return { ok: false, problem: "invalid" };
   return { ok: true };
 }

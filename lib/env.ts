@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { DEFAULT_DATABASE_URL, providerFromUrl, providerOf } from "./database-url";
 import { parseMailbox } from "./mail/address";
+import { parseLinkHosts } from "./link-hosts";
 
 // Every environment variable the app reads, validated once. Scripts import this too, so no "server-only" here.
 
@@ -38,6 +39,24 @@ const envSchema = z
       .optional(),
     /** The app's public URL (set it behind a proxy; https enables __Host- cookies). */
     AUTH_URL: z.url({ message: "must be a full URL such as https://app.example.com" }).optional(),
+    /**
+     * Hosts emailed links may point to, when a request was made to one of them (several domains for one app):
+     * `app.example.com,www.example.com` (https), or with a scheme, `http://localhost:3000`. Other requests get
+     * AUTH_URL's links (or none). Required in production unless AUTH_URL is set.
+     */
+    AUTH_LINK_HOSTS: z
+      .string()
+      .default("")
+      .transform((value, ctx) => {
+        const origins = parseLinkHosts(value);
+        if (origins) return origins;
+        ctx.addIssue({
+          code: "custom",
+          message:
+            'must list hosts separated by commas, such as "app.example.com,www.example.com" (https), or origins such as "http://localhost:3000"',
+        });
+        return z.NEVER;
+      }),
     AUTH_SESSION_STRATEGY: z.enum(["database", "jwt"], { message: 'must be "database" or "jwt"' }).default("database"),
     /** Idle timeout: a session not used for this long ends (sliding). */
     AUTH_SESSION_MAX_AGE: seconds(60 * 60 * 24),
@@ -57,10 +76,23 @@ const envSchema = z
     SESSION_DATA_ADDRESS_MAX_NEW: z.coerce.number().int().min(1).default(60),
     /** Reverse proxies in front of the app that append to X-Forwarded-For (0: the app is reached directly). */
     AUTH_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+    /**
+     * Per-address limits count an IPv6 client by its network of this many leading bits (one subscriber or machine
+     * usually holds a whole /64 and can pick any address in it); IPv4 addresses count one by one.
+     */
+    AUTH_IPV6_PREFIX_BITS: z.coerce.number().int().min(1).max(128).default(64),
     /** Worker threads that run bcrypt so hashing never blocks the event loop. */
     AUTH_HASH_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
-    /** Password hashes queued or running at once; past it sign-in and registration answer "busy, try again". */
+    /**
+     * Requests with password work (a hash or compare) queued or running at once; past it they answer "busy, try
+     * again". A quarter of it is kept for a device cookie of the account and an account's first attempt from a
+     * client address with nothing else in flight.
+     */
     AUTH_HASH_QUEUE_MAX: z.coerce.number().int().min(1).max(10_000).default(32),
+    /** Of those, at most this many from one client address (only when AUTH_TRUSTED_PROXY_HOPS > 0). */
+    AUTH_HASH_CLIENT_MAX: z.coerce.number().int().min(1).max(10_000).default(4),
+    /** And at most this many for one account (with a device cookie and without, each). */
+    AUTH_HASH_ACCOUNT_MAX: z.coerce.number().int().min(1).max(10_000).default(2),
     /** JWT mode: how often a token's user, role and permissions are re-read from the database. */
     AUTH_JWT_RECHECK_SECONDS: z.coerce.number().int().min(0).default(60),
     /**
@@ -113,6 +145,11 @@ const envSchema = z
     AUTH_EMAIL_VERIFICATION: z
       .enum(["required", "optional", "off"], { message: 'must be "required", "optional" or "off"' })
       .default("required"),
+    /**
+     * With AUTH_EMAIL_VERIFICATION=required, `npm run sessions -- purge-expired` deletes accounts this many days old
+     * that never confirmed their address and have no session (they could never sign in).
+     */
+    AUTH_UNCONFIRMED_ACCOUNT_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
     /** How long an emailed link works: address confirmation and email change (minutes). */
     AUTH_EMAIL_LINK_MINUTES: z.coerce
       .number()
@@ -120,6 +157,8 @@ const envSchema = z
       .min(5)
       .max(7 * 24 * 60)
       .default(24 * 60),
+    /** How long the "this wasn't me" link in an email-change notice to the old address works (days). */
+    AUTH_EMAIL_UNDO_DAYS: z.coerce.number().int().min(1).max(30).default(7),
     /** How long a password-reset link works (minutes). */
     AUTH_PASSWORD_RESET_MINUTES: z.coerce
       .number()
@@ -155,10 +194,25 @@ export class EnvError extends Error {
   }
 }
 
-/** Parses an environment; throws an EnvError that names every bad variable. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
+/**
+ * Whether this code is part of a production build: next.config.ts has `next build` inline "true" here (Next
+ * replaces `process.env.X` of its `env` setting in the bundles it builds), and the process's own environment cannot
+ * change that later. Outside Next's bundles (scripts, tests) nothing replaces it and it is unset.
+ */
+export const IN_PRODUCTION_BUILD = process.env.BUILT_FOR_PRODUCTION === "true";
+
+/**
+ * Parses an environment; throws an EnvError that names every bad variable. In a production build (`productionBuild`,
+ * by default IN_PRODUCTION_BUILD) NODE_ENV is "production" whatever the source says: a build started with
+ * NODE_ENV=development must not open the development mailbox, print link tokens or skip the production settings.
+ */
+export function parseEnv(
+  source: Record<string, string | undefined>,
+  { productionBuild = IN_PRODUCTION_BUILD }: { productionBuild?: boolean } = {},
+): Env {
   // Empty strings (e.g. `AUTH_BCRYPT_COST=` in .env) mean "not set".
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  if (productionBuild) cleaned.NODE_ENV = "production";
   const result = envSchema.safeParse(cleaned);
   if (!result.success) {
     const lines = result.error.issues.map((issue) => `  ${issue.path.join(".") || "(env)"}: ${issue.message}`);
@@ -172,6 +226,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       !env.AUTH_SECRET && "  AUTH_SECRET: required in production (generate one with `openssl rand -base64 32`)",
       !env.SMTP_URL &&
         "  SMTP_URL: required in production, where mail is really sent (e.g. smtp://apikey:SECRET@smtp.sendgrid.net:587; see README, Email)",
+      !env.AUTH_URL &&
+        !env.AUTH_LINK_HOSTS.length &&
+        "  AUTH_URL: required in production: the app's public URL, where emailed links point (e.g. https://app.example.com), unless AUTH_LINK_HOSTS lists the hosts they may use (see README, Email)",
     ].filter(Boolean);
     if (missing.length) throw new EnvError(`Invalid environment variables:\n${missing.join("\n")}`);
   }

@@ -1,6 +1,5 @@
 import "server-only";
 import { issueEmailToken, revokeEmailTokens, type EmailTokenPurpose } from "./auth/email-tokens";
-import { boundedQueue } from "./mail/bounded-queue";
 import { sendMail, type MailMessage } from "./mail";
 import type { Db } from "./db";
 
@@ -40,29 +39,5 @@ export async function sendLinkMail(db: Db, mail: LinkMail): Promise<boolean> {
   return sent.ok;
 }
 
-// Requests that must not reveal whether an account exists (forgot password, resend confirmation) answer at once,
-// the same way for every address; the lookup and the mail happen here, after the answer. Bounded: past it a
-// request is dropped and logged (the user can ask again).
-const LATER_LIMIT = 200;
-const globalForLater = globalThis as unknown as { __linkMailLater?: ReturnType<typeof laterQueue> };
-
-function laterQueue() {
-  return boundedQueue<() => Promise<void>>(LATER_LIMIT, async (job) => {
-    try {
-      await job();
-    } catch (error) {
-      console.error(`[mail] a requested link was not sent: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  });
-}
-
-/** Runs `job` after the response, one at a time per process. */
-export function afterAnswering(job: () => Promise<void>): void {
-  const queue = (globalForLater.__linkMailLater ??= laterQueue());
-  if (!queue.push(job)) console.error("[mail] too many link requests queued; one was dropped");
-}
-
-/** Resolves once every queued request has been handled (tests). */
-export function answeredRequestsDone(): Promise<void> {
-  return globalForLater.__linkMailLater?.whenIdle() ?? Promise.resolve();
-}
+// Forgot password and resend confirmation look up the address and send after answering (lib/answered-requests.ts).
+export { afterAnswering, answeredRequestsDone } from "./answered-requests";

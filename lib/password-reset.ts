@@ -1,26 +1,31 @@
 import "server-only";
-import { peekEmailToken, redeemEmailToken, revokeEmailTokens, type EmailTokenProblem } from "./auth/email-tokens";
-import { revokeUserSessions } from "./auth/session-admin";
+import { accountSecurityEvent } from "./account/security-event";
+import { peekEmailToken, redeemEmailToken, type EmailTokenProblem } from "./auth/email-tokens";
 import { clearAttempts, throttleKeys } from "./auth/throttle";
 import type { Db } from "./db";
 import type { Env } from "./env";
 import { reserveEmailSend, tooManyEmailsMessage } from "./email-send-limits";
 import { afterAnswering, sendLinkMail } from "./link-mail";
 import { passwordResetMessage } from "./mail";
-import { hashPassword, PasswordPoolBusyError } from "./password";
+import { hashPassword, isPasswordPoolBusy, serverBusyMessage } from "./password";
 import { newPasswordStrengthError } from "./password-strength";
 import { noticePasswordChanged } from "./security-notices";
 import { newPasswordSchema } from "./validation";
 
 // Forgot password: a link with a one-time 256-bit token (only its hash stored) that expires after
 // AUTH_PASSWORD_RESET_MINUTES, dies when a newer one is sent or the password changes, and on use sets the new
-// password, confirms the address, ends every session of the account (both strategies) and sends a notice.
+// password and confirms the address as a "password-reset" security event (lib/account/security-event.ts: every
+// session, pending link and device cookie of the account ends), then sends a notice.
 
 export const RESET_PASSWORD_PATH = "/reset-password";
 
 type ResetEnv = Pick<
   Env,
-  "AUTH_PASSWORD_RESET_MINUTES" | "AUTH_EMAIL_SEND_MAX" | "AUTH_EMAIL_ADDRESS_SEND_MAX" | "AUTH_BCRYPT_COST"
+  | "AUTH_PASSWORD_RESET_MINUTES"
+  | "AUTH_EMAIL_SEND_MAX"
+  | "AUTH_EMAIL_ADDRESS_SEND_MAX"
+  | "AUTH_IPV6_PREFIX_BITS"
+  | "AUTH_BCRYPT_COST"
 >;
 
 /**
@@ -34,19 +39,23 @@ export async function requestPasswordReset(
 ): Promise<{ ok: true } | { ok: false; message: string }> {
   const reservation = await reserveEmailSend(db, env, { email, ip });
   if (!reservation.ok) return { ok: false, message: tooManyEmailsMessage(reservation.retryAfterSeconds) };
-  afterAnswering(async () => {
-    const user = await db.user.findUnique({ where: { email }, select: { id: true, active: true } });
-    if (!user?.active) return;
-    const sent = await sendLinkMail(db, {
-      userId: user.id,
-      email,
-      purpose: "reset-password",
-      ttlMinutes: env.AUTH_PASSWORD_RESET_MINUTES,
-      path: RESET_PASSWORD_PATH,
-      origin,
-      compose: passwordResetMessage,
-    });
-    if (!sent) console.error("[mail] a password-reset link could not be sent");
+  afterAnswering("reset-password", email, {
+    lookup: async () => {
+      const user = await db.user.findUnique({ where: { email }, select: { id: true, active: true } });
+      return user?.active ? user : null;
+    },
+    send: async (user) => {
+      const sent = await sendLinkMail(db, {
+        userId: user.id,
+        email,
+        purpose: "reset-password",
+        ttlMinutes: env.AUTH_PASSWORD_RESET_MINUTES,
+        path: RESET_PASSWORD_PATH,
+        origin,
+        compose: passwordResetMessage,
+      });
+      if (!sent) console.error("[mail] a password-reset link could not be sent");
+    },
   });
   return { ok: true };
 }
@@ -72,10 +81,6 @@ const fieldError = (field: string, message: string): ResetResult => ({
   message: "Please fix the highlighted fields.",
   fieldErrors: { [field]: [message] },
 });
-const BUSY: ResetResult = {
-  status: "error",
-  message: "The server is busy right now. Please try again in a few seconds.",
-};
 
 /**
  * Sets a new password with a reset link. Everything that can fail is checked before the link is used, so a weak
@@ -106,22 +111,28 @@ export async function resetPassword(
   try {
     const weak = await newPasswordStrengthError(input.newPassword, user);
     if (weak) return fieldError("newPassword", weak);
-    passwordHash = await hashPassword(input.newPassword, env.AUTH_BCRYPT_COST);
+    passwordHash = await hashPassword(input.newPassword, env.AUTH_BCRYPT_COST, {
+      client: input.meta.ip,
+      account: user.id,
+    });
   } catch (error) {
-    if (error instanceof PasswordPoolBusyError) return BUSY;
+    if (isPasswordPoolBusy(error)) return { status: "error", message: serverBusyMessage(error.retryAfterSeconds) };
     throw error;
   }
 
   const redeemed = await redeemEmailToken(db, "reset-password", input.token);
   if (!redeemed.ok) return { status: "error", message: LINK_PROBLEM_MESSAGES[redeemed.problem] };
-  await db.user.update({ where: { id: user.id }, data: { passwordHash } });
+  // Ends every session, every other pending link (a stranger's email change among them) and device cookie.
+  const { endedSessions } = await accountSecurityEvent(db, {
+    kind: "password-reset",
+    userId: user.id,
+    update: { passwordHash },
+  });
   // Opening the link proved the mailbox is the owner's.
   await db.user.updateMany({
     where: { id: user.id, email: redeemed.token.email, emailVerified: null },
     data: { emailVerified: new Date() },
   });
-  const endedSessions = await revokeUserSessions(db, user.id);
-  await revokeEmailTokens(db, user.id, ["reset-password"]);
   // A lockout from guesses at the old password is over: the owner has just proved control of the mailbox.
   await clearAttempts(db, [throttleKeys.account(user.email)]);
   noticePasswordChanged({ email: user.email }, { at: new Date(), ...input.meta });

@@ -1,7 +1,13 @@
 import type { z } from "zod";
-import { refundCreation, reserveCreation, tooManySignUpsMessage, type AddressLimit } from "./address-limits";
+import { reserveCreation, tooManySignUpsMessage, type AddressLimit } from "./address-limits";
 import type { Db } from "./db";
-import { hashPassword, PasswordPoolBusyError } from "./password";
+import {
+  admitPasswordWork,
+  hashPassword,
+  isPasswordPoolBusy,
+  passwordWorkRetryAfterSeconds,
+  serverBusyMessage,
+} from "./password";
 import { newPasswordStrengthError } from "./password-strength";
 import { DEFAULT_ROLE } from "./permissions";
 import { registrationSchema } from "./validation";
@@ -13,13 +19,14 @@ type RegistrationResult =
   | { status: "created"; userId: string; email: string }
   /** The address has an account already: nothing was created. Callers decide what the person asking may learn. */
   | { status: "exists"; userId: string; email: string; active: boolean }
+  | { status: "error"; reason: "invalid"; message: string; fieldErrors?: Partial<Record<string, string[]>> }
   | {
       status: "error";
-      reason: "invalid" | "busy";
+      reason: "rate_limited" | "busy";
       message: string;
-      fieldErrors?: Partial<Record<string, string[]>>;
-    }
-  | { status: "error"; reason: "rate_limited"; message: string; fieldErrors?: undefined; retryAfterSeconds: number };
+      fieldErrors?: undefined;
+      retryAfterSeconds: number;
+    };
 
 type RegistrationValidation =
   | { ok: true; data: z.output<typeof registrationSchema> }
@@ -27,7 +34,7 @@ type RegistrationValidation =
 
 /**
  * The field rules, then (only for otherwise valid input) the password's strength against the name and email.
- * No database work. Throws PasswordPoolBusyError when too many strength checks are queued.
+ * No database work. Throws PasswordPoolBusyError (see isPasswordPoolBusy) when too many strength checks are queued.
  */
 export async function validateRegistration(input: unknown): Promise<RegistrationValidation> {
   const parsed = registrationSchema.safeParse(input);
@@ -52,28 +59,30 @@ async function existingAccount(db: Db, email: string) {
   return user ? { status: "exists" as const, userId: user.id, email: user.email, active: user.active } : null;
 }
 
+function busy(retryAfterSeconds: number): RegistrationResult {
+  return { status: "error", reason: "busy", message: serverBusyMessage(retryAfterSeconds), retryAfterSeconds };
+}
+
 /**
  * Creates a user with the default role. Invalid input and existing emails change nothing. `addressLimit`
  * (registrationLimit(clientIp, max)) counts every valid attempt against the client address before any lookup, so
  * concurrent sign-ups cannot pass it and probing which emails exist counts too. The password is hashed before the
- * lookup, so an existing address costs the same time as a new one.
+ * lookup, so an existing address costs the same time as a new one. `client` (clientIp()) bounds the hashing one
+ * client address may queue; a sign-up refused as busy was not counted against the address.
  */
 export async function registerUser(
   db: Db,
   input: unknown,
   cost: number,
   addressLimit: AddressLimit | null = null,
+  client: string | null = null,
 ): Promise<RegistrationResult> {
   let valid: RegistrationValidation;
   try {
     valid = await validateRegistration(input);
   } catch (error) {
-    if (!(error instanceof PasswordPoolBusyError)) throw error;
-    return {
-      status: "error",
-      reason: "busy",
-      message: "The server is busy right now. Please try again in a few seconds.",
-    };
+    if (!isPasswordPoolBusy(error)) throw error;
+    return busy(error.retryAfterSeconds);
   }
   if (!valid.ok)
     return {
@@ -83,27 +92,23 @@ export async function registerUser(
       fieldErrors: valid.fieldErrors,
     };
   const { name, email, password } = valid.data;
-  const reservation = await reserveCreation(db, addressLimit);
-  if (!reservation.ok) {
-    const { retryAfterSeconds } = reservation;
-    return {
-      status: "error",
-      reason: "rate_limited",
-      message: tooManySignUpsMessage(retryAfterSeconds),
-      retryAfterSeconds,
-    };
-  }
+  const ticket = admitPasswordWork({ client, account: email });
+  if (!ticket) return busy(passwordWorkRetryAfterSeconds());
   let passwordHash: string;
   try {
-    passwordHash = await hashPassword(password, cost);
-  } catch (error) {
-    if (!(error instanceof PasswordPoolBusyError)) throw error;
-    await refundCreation(db, addressLimit); // nothing was created
-    return {
-      status: "error",
-      reason: "busy",
-      message: "The server is busy right now. Please try again in a few seconds.",
-    };
+    const reservation = await reserveCreation(db, addressLimit);
+    if (!reservation.ok) {
+      const { retryAfterSeconds } = reservation;
+      return {
+        status: "error",
+        reason: "rate_limited",
+        message: tooManySignUpsMessage(retryAfterSeconds),
+        retryAfterSeconds,
+      };
+    }
+    passwordHash = await hashPassword(password, cost, ticket); // never refused: the ticket holds its slot
+  } finally {
+    ticket.release();
   }
   const found = await existingAccount(db, email);
   if (found) return found;

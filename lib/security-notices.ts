@@ -8,10 +8,12 @@ import type { SecurityNotice } from "./mail/templates/security-notice";
 
 export type NoticeMeta = { at: Date; userAgent: string | null; ip: string | null };
 
-function queueNotice(to: string, kind: SecurityNotice["kind"], meta: NoticeMeta, newEmail?: string): void {
+type Extra = Pick<SecurityNotice, "newEmail" | "undoUrl" | "undoDays">;
+
+function queueNotice(to: string, kind: SecurityNotice["kind"], meta: NoticeMeta, extra: Extra = {}): void {
   try {
     const browser = browserInWords(meta.userAgent) ?? "";
-    const message = securityNoticeMessage({ kind, at: meta.at, browser, address: meta.ip ?? "", newEmail });
+    const message = securityNoticeMessage({ kind, at: meta.at, browser, address: meta.ip ?? "", ...extra });
     queueMail({ to, ...message });
   } catch (error) {
     console.error(`[mail] ${kind} notice not queued: ${error instanceof Error ? error.message : String(error)}`);
@@ -22,12 +24,20 @@ export function noticePasswordChanged({ email }: { email: string }, meta: Notice
   queueNotice(email, "password-changed", meta);
 }
 
-/** Goes to the OLD address: the new one was just proven to be the account's, the old one may have been taken over. */
+/**
+ * Goes to the OLD address, with the link that undoes the change: the new address was just proven to be the
+ * account's, but whoever proved it may have taken the account over.
+ */
 export function noticeEmailChanged(
-  { oldEmail, newEmail }: { oldEmail: string; newEmail: string },
+  {
+    oldEmail,
+    newEmail,
+    undoUrl,
+    undoDays,
+  }: { oldEmail: string; newEmail: string; undoUrl: string | null; undoDays: number },
   meta: NoticeMeta,
 ): void {
-  queueNotice(oldEmail, "email-changed", meta, newEmail);
+  queueNotice(oldEmail, "email-changed", meta, { newEmail, undoUrl: undoUrl ?? undefined, undoDays });
 }
 
 export function noticeNewSignIn({ email }: { email: string }, meta: NoticeMeta): void {

@@ -25,6 +25,7 @@ type SignUpEnv = Pick<
   | "AUTH_PASSWORD_RESET_MINUTES"
   | "AUTH_EMAIL_SEND_MAX"
   | "AUTH_EMAIL_ADDRESS_SEND_MAX"
+  | "AUTH_IPV6_PREFIX_BITS"
 >;
 
 type Registration = Awaited<ReturnType<typeof registerUser>>;
@@ -70,7 +71,7 @@ export async function signUp(
       message: "Sign-up is unavailable: this server cannot send email links.",
     };
   }
-  const result = await registerUser(db, input, env.AUTH_BCRYPT_COST, addressLimit);
+  const result = await registerUser(db, input, env.AUTH_BCRYPT_COST, addressLimit, ip);
   if (result.status === "error") return result;
   if (mode !== "required") {
     if (result.status === "exists") return DUPLICATE;

@@ -17,7 +17,7 @@ export function checkEnvironmentAtStartup(): void {
     }
     if (env.NODE_ENV === "production" && !env.AUTH_URL) {
       console.warn(
-        "[mail] AUTH_URL is not set: emailed links use the request's host, and only with AUTH_TRUST_HOST=true. Set AUTH_URL to the app's public URL (see README, Email).",
+        `[mail] AUTH_URL is not set: emailed links go only to requests made to ${env.AUTH_LINK_HOSTS.join(", ")} (AUTH_LINK_HOSTS); a request to any other host gets none. Set AUTH_URL for those (see README, Email).`,
       );
     }
     if (env.NODE_ENV === "production" && env.MAIL_FROM.address.endsWith("@localhost")) {

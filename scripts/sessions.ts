@@ -1,5 +1,6 @@
 // npm run sessions -- list [--user <email>] | revoke <sessionId> | revoke --user <email> | purge-expired [--batch-size <n>] [--pause-ms <ms>]
 // Operator view of signed-in sessions (both strategies' tables), for when the admin pages are not reachable.
+import { accountSecurityEvent } from "../lib/account/security-event";
 import { loadEnvFile } from "./lib/env-file";
 import { parseCliArgs } from "./lib/args";
 import { runScript, ScriptError } from "./lib/prisma-cli";
@@ -11,19 +12,21 @@ import {
   activeSessionRules,
   listActiveSessions,
   purgeExpiredSessions,
+  purgeRules,
   revokeSession,
-  revokeUserSessions,
   type SessionSummary,
 } from "../lib/auth/session-admin";
 import { purgeStaleThrottles } from "../lib/auth/throttle";
-import { ADDRESS_LIMIT_WINDOW_SECONDS } from "../lib/address-limits";
+import { longestThrottleWindowSeconds } from "../lib/throttle-windows";
 
 const USAGE = `Usage:
   npm run sessions -- list [--user <email>]        active sessions, most recently used first
   npm run sessions -- revoke <sessionId>           end one session
   npm run sessions -- revoke --user <email>        end all of a user's sessions
   npm run sessions -- purge-expired [--batch-size <n>] [--pause-ms <ms>]
-                                                   delete expired sessions, verification tokens and stale sign-in counters`;
+                                                   delete expired sessions, tokens and links, stale throttle counters
+                                                   and (AUTH_EMAIL_VERIFICATION=required) accounts never confirmed
+                                                   within AUTH_UNCONFIRMED_ACCOUNT_DAYS that never signed in`;
 
 const options = {
   user: { type: "string" },
@@ -60,15 +63,14 @@ runScript(async () => {
       const batchSize =
         values["batch-size"] === undefined ? undefined : wholeNumber("--batch-size", values["batch-size"], 1);
       const pauseMs = values["pause-ms"] === undefined ? undefined : wholeNumber("--pause-ms", values["pause-ms"], 0);
-      const purged = await purgeExpiredSessions(db, { ...rules, batchSize, pauseMs });
-      // The per-address creation limits count per hour: their counters must outlive a shorter sign-in window.
-      const windowSeconds = Math.max(env.AUTH_SIGNIN_WINDOW_SECONDS, ADDRESS_LIMIT_WINDOW_SECONDS);
-      const throttles = await purgeStaleThrottles(db, { windowSeconds });
+      const purged = await purgeExpiredSessions(db, { ...purgeRules(env), batchSize, pauseMs });
+      // A counter still inside any limit's window must stay, or that limit would start afresh.
+      const throttles = await purgeStaleThrottles(db, { windowSeconds: longestThrottleWindowSeconds(env) });
       console.log(
         `Deleted ${purged.sessions} expired session(s), ` +
           `${purged.verificationTokens} expired verification token(s), ${purged.emailTokens} expired or used email link(s), ` +
-          `${purged.sessionData} expired anonymous session data record(s) ` +
-          `and ${throttles} stale sign-in counter(s).`,
+          `${purged.sessionData} expired anonymous session data record(s), ` +
+          `${purged.unconfirmedAccounts} never-confirmed account(s) and ${throttles} stale throttle counter(s).`,
       );
     }
   } finally {
@@ -88,7 +90,8 @@ async function revoke(db: Db, ids: string[], email: string | undefined, note: st
   if (email !== undefined) {
     if (ids.length) throw new ScriptError(`Give either a session id or --user, not both.\n\n${USAGE}`);
     const user = await findUser(db, email);
-    const revoked = await revokeUserSessions(db, user.id);
+    // An operator ending a user's sessions ends their pending links and device cookies too.
+    const { endedSessions: revoked } = await accountSecurityEvent(db, { kind: "sessions-ended", userId: user.id });
     console.log(`Revoked ${revoked} session(s) of ${user.email}.${revoked ? note : ""}`);
     return;
   }

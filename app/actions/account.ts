@@ -4,13 +4,21 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { signOut } from "@/auth";
 import { formText, isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
-import { changePassword } from "@/lib/account";
+import { changePassword } from "@/lib/account/change-password";
 import { getCurrentSessionId, requireUser } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { FormState } from "@/lib/form-state";
 import { currentRequestMeta } from "@/lib/auth/request-meta";
-import { listActiveSessions, revokeSession, revokeUserSessions } from "@/lib/auth/session-admin";
+import { listActiveSessions, revokeSession } from "@/lib/auth/session-admin";
+import { rememberDevice, type DeviceAccount } from "@/lib/auth/device-cookie";
+import { accountSecurityEvent } from "@/lib/account/security-event";
+
+/** The browser that made a security change stays trusted: its device cookie is re-issued at the new epoch. */
+async function keepThisDevice(account: DeviceAccount) {
+  const env = getEnv();
+  await rememberDevice({ secret: env.AUTH_SECRET, authUrl: env.AUTH_URL }, account);
+}
 
 export async function changePasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {
   if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
@@ -34,6 +42,7 @@ export async function changePasswordAction(_prev: FormState, formData: FormData)
     },
   );
   if (result.status === "error") return result;
+  await keepThisDevice(result);
   revalidatePath("/account/sessions");
   const others = result.endedSessions === 1 ? "1 other session was" : `${result.endedSessions} other sessions were`;
   return { status: "success", message: `Password changed. ${others} signed out.` };
@@ -61,6 +70,12 @@ export async function revokeOwnSessionAction(formData: FormData): Promise<void> 
 export async function revokeOtherSessionsAction(): Promise<void> {
   const { user } = await requireUser();
   const current = await getCurrentSessionId();
-  await revokeUserSessions(getDb(), user.id, current ? { exceptId: current } : {});
+  // "Sign out everywhere else" is what an owner does on suspecting someone else: it ends what they may hold.
+  const event = await accountSecurityEvent(getDb(), {
+    kind: "sessions-ended",
+    userId: user.id,
+    keepSessionId: current,
+  });
+  await keepThisDevice(event);
   revalidatePath("/account/sessions");
 }

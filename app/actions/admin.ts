@@ -7,7 +7,8 @@ import { unlockAccount } from "@/lib/auth/throttle";
 import { requirePermission } from "@/lib/dal";
 import { getDb } from "@/lib/db";
 import { PERMISSIONS } from "@/lib/permissions";
-import { revokeSession, revokeUserSessions } from "@/lib/auth/session-admin";
+import { revokeSession } from "@/lib/auth/session-admin";
+import { accountSecurityEvent } from "@/lib/account/security-event";
 import { setUserActive, setUserRole } from "@/lib/users";
 
 // Admin-only state changes. Each action re-checks its permission through the DAL (server actions are
@@ -40,7 +41,9 @@ export async function revokeUserSessionsAction(formData: FormData): Promise<void
   await requirePermission(PERMISSIONS.sessionsRevoke);
   const userId = id.safeParse(formData.get("userId"));
   if (!userId.success) return;
-  await revokeUserSessions(getDb(), userId.data);
+  const db = getDb();
+  if (await db.user.findUnique({ where: { id: userId.data }, select: { id: true } }))
+    await accountSecurityEvent(db, { kind: "sessions-ended", userId: userId.data });
   revalidatePath("/admin");
 }
 

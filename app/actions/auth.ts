@@ -47,7 +47,7 @@ export async function registerAction(_prev: FormState, formData: FormData): Prom
   const env = getEnv();
   const { ip } = await currentRequestMeta();
   const result = await signUp(getDb(), env, input, {
-    addressLimit: registrationLimit(ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS),
+    addressLimit: registrationLimit(ip, env.AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS, env.AUTH_IPV6_PREFIX_BITS),
     origin: env.AUTH_EMAIL_VERIFICATION === "off" ? null : await linkOrigin(),
     ip,
   });

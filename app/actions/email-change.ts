@@ -6,7 +6,9 @@ import { rememberDevice } from "@/lib/auth/device-cookie";
 import { currentRequestMeta } from "@/lib/auth/request-meta";
 import { getCurrentSessionId, requireUser, verifySession } from "@/lib/dal";
 import { getDb } from "@/lib/db";
-import { confirmEmailChange, requestEmailChange } from "@/lib/email-change";
+import { confirmEmailChange, requestEmailChange, undoEmailChange } from "@/lib/email-change";
+import { RESET_PASSWORD_PATH } from "@/lib/password-reset";
+import { redirect } from "next/navigation";
 import { getEnv } from "@/lib/env";
 import type { FormState } from "@/lib/form-state";
 
@@ -48,20 +50,40 @@ export async function confirmEmailChangeAction(
   if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
   const session = await verifySession();
   const sessionId = await getCurrentSessionId();
-  const result = await confirmEmailChange(getDb(), {
+  const env = getEnv();
+  const result = await confirmEmailChange(getDb(), env, {
     token: formData.get("token"),
     signedIn: session && sessionId ? { userId: session.user.id, sessionId } : null,
     requestMeta: await currentRequestMeta(),
   });
   if (result.status === "error") return { status: "error", message: result.message };
   if (result.staysSignedIn) {
-    // The device cookie is bound to the sign-in address: this browser keeps its standing under the new one.
-    const env = getEnv();
-    await rememberDevice({ secret: env.AUTH_SECRET, authUrl: env.AUTH_URL }, result.email);
+    // The device cookie is bound to the address and the epoch: this browser keeps its standing under the new ones.
+    if (result.credentialEpoch !== null)
+      await rememberDevice(
+        { secret: env.AUTH_SECRET, authUrl: env.AUTH_URL },
+        { email: result.email, credentialEpoch: result.credentialEpoch },
+      );
     revalidatePath("/account");
   }
   const message = result.staysSignedIn
     ? `Your email address is now ${result.email}. Your other sessions were signed out.`
     : `Your email address is now ${result.email}. Every session of your account was signed out: sign in with your new address.`;
   return { status: "changed", message, staysSignedIn: result.staysSignedIn };
+}
+
+export type UndoEmailChangeState = { status: "idle" } | { status: "error"; message: string };
+
+/**
+ * The button on /undo-email-change (a POST, like every link's action): puts the old address back, ends
+ * everything, and sends this browser on to choose a new password.
+ */
+export async function undoEmailChangeAction(
+  _prev: UndoEmailChangeState,
+  formData: FormData,
+): Promise<UndoEmailChangeState> {
+  if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
+  const result = await undoEmailChange(getDb(), getEnv(), { token: formData.get("token") });
+  if (result.status === "error") return { status: "error", message: result.message };
+  redirect(`${RESET_PASSWORD_PATH}?${new URLSearchParams({ token: result.resetToken, undone: "1" })}`);
 }

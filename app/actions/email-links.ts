@@ -3,11 +3,12 @@
 import { formText, isFormData, MALFORMED_FORM_MESSAGE } from "@/lib/action-input";
 import { currentRequestMeta } from "@/lib/auth/request-meta";
 import { getDb } from "@/lib/db";
-import { confirmEmailAddress, requestVerificationLink } from "@/lib/email-verification";
+import { confirmSignUp, declineSignUp } from "@/lib/confirm-sign-up";
+import { requestVerificationLink } from "@/lib/email-verification";
 import { getEnv } from "@/lib/env";
 import type { FormState } from "@/lib/form-state";
 import { linkOrigin } from "@/lib/link-origin";
-import { LINK_PROBLEM_MESSAGES, requestPasswordReset, resetPassword } from "@/lib/password-reset";
+import { requestPasswordReset, resetPassword } from "@/lib/password-reset";
 import { emailSchema } from "@/lib/validation";
 
 // Forms of the emailed-link flows. Answers to "send me a link" never say whether an account exists.
@@ -56,9 +57,28 @@ export async function resendVerificationAction(_prev: FormState, formData: FormD
 
 export async function confirmEmailAction(_prev: FormState, formData: FormData): Promise<FormState> {
   if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
-  const result = await confirmEmailAddress(getDb(), formText(formData, "token"));
-  if (!result.ok) return { status: "error", message: LINK_PROBLEM_MESSAGES[result.problem] };
+  const result = await confirmSignUp(getDb(), getEnv(), {
+    token: formText(formData, "token"),
+    password: formText(formData, "password"),
+    client: (await currentRequestMeta()).ip,
+  });
+  if (result.status === "error") return { status: "error", message: result.message, fieldErrors: result.fieldErrors };
   return { status: "success", message: "Your email address is confirmed. You can sign in now." };
+}
+
+export type DeclineSignUpState = { status: "idle" } | { status: "removed" | "kept" | "error"; message: string };
+
+export async function declineSignUpAction(_prev: DeclineSignUpState, formData: FormData): Promise<DeclineSignUpState> {
+  if (!isFormData(formData)) return { status: "error", message: MALFORMED_FORM_MESSAGE };
+  const result = await declineSignUp(getDb(), { token: formText(formData, "token") });
+  if (result.status === "error") return { status: "error", message: result.message };
+  if (result.status === "removed")
+    return { status: "removed", message: "Thank you. The account made with your address has been removed." };
+  return {
+    status: "kept",
+    message:
+      "This account has been confirmed or used already, so it was not removed. If you did not create it, choose a new password for it: that signs out whoever did.",
+  };
 }
 
 export async function resetPasswordAction(_prev: FormState, formData: FormData): Promise<FormState> {

@@ -1,17 +1,17 @@
 import { CredentialsSignin } from "next-auth";
-import { clientIp } from "../client-ip";
+import { addressBucket, clientIp } from "../client-ip";
 import type { Db } from "../db";
 import type { Env } from "../env";
 import {
+  admitPasswordWork,
   bcryptCost,
   dummyHash,
   hashPassword,
-  PasswordPoolBusyError,
-  passwordPoolSaturated,
+  isPasswordPoolBusy,
   verifyPasswordAtCost,
 } from "../password";
 import { credentialsSchema } from "../validation";
-import { deviceTokenFromRequest, rememberDevice, verifyDeviceToken } from "./device-cookie";
+import { deviceTokenFromRequest, rememberDevice, verifyDeviceToken, type DeviceAccount } from "./device-cookie";
 import { noticeSignInFromNewBrowser } from "./new-sign-in";
 import { clearAttempts, refundAttempt, reserveAttempt, throttleKeys, type Limit } from "./throttle";
 
@@ -22,7 +22,7 @@ class TooManyAttempts extends CredentialsSignin {
   code = "rate_limited";
 }
 
-/** Thrown when the password-hashing queue is full: nothing was checked, and the client should retry shortly. */
+/** Thrown when the password-hashing queue has no room for this request: nothing was checked or counted. */
 class SignInBusy extends CredentialsSignin {
   code = "busy";
 }
@@ -43,6 +43,7 @@ type CredentialsEnv = Pick<
   | "AUTH_SIGNIN_WINDOW_SECONDS"
   | "AUTH_SIGNIN_LOCKOUT_SECONDS"
   | "AUTH_TRUSTED_PROXY_HOPS"
+  | "AUTH_IPV6_PREFIX_BITS"
   | "AUTH_SECRET"
   | "AUTH_URL"
   | "AUTH_EMAIL_VERIFICATION"
@@ -51,30 +52,60 @@ type CredentialsEnv = Pick<
 /** Hands the signed-in browser a new device cookie (tests pass their own to see what would be set). */
 type RememberDevice = (
   settings: { secret: string | undefined; authUrl: string | undefined },
-  email: string,
+  account: DeviceAccount,
 ) => Promise<void>;
 
 /**
- * The limits one sign-in attempt counts against. From a browser holding this account's device cookie: that
- * device's own bucket only. Otherwise: the account's shared "untrusted" bucket, and the client address when known.
+ * Device buckets of one account that may hold failures at once. Each device cookie came from a successful
+ * sign-in, so only someone who knew the password can hold many; past this, further cookies count as untrusted.
  */
-function signInLimits(env: CredentialsEnv, email: string, request: Request | undefined) {
+export const DEVICE_BUCKETS_PER_ACCOUNT = 10;
+
+/** Whether `key` may have a device bucket of its own: it has one already, or the account has room for one. */
+async function deviceBucketAvailable(db: Db, email: string, key: string, windowSeconds: number): Promise<boolean> {
+  const now = new Date();
+  const live = await db.signInThrottle.findMany({
+    where: {
+      key: { startsWith: throttleKeys.device(email, "") },
+      OR: [{ lockedUntil: { gt: now } }, { windowStart: { gt: new Date(now.getTime() - windowSeconds * 1000) } }],
+    },
+    select: { key: true },
+    take: DEVICE_BUCKETS_PER_ACCOUNT,
+  });
+  return live.length < DEVICE_BUCKETS_PER_ACCOUNT || live.some((row) => row.key === key);
+}
+
+/**
+ * The limits one sign-in attempt counts against. From a browser holding this account's device cookie (issued
+ * at its current credential epoch): that device's own bucket only. Otherwise: the account's shared "untrusted"
+ * bucket, and the client address when known.
+ */
+async function signInLimits(
+  db: Db,
+  env: CredentialsEnv,
+  { email, account }: { email: string; account: DeviceAccount | null },
+  request: Request | undefined,
+) {
   const timing = { windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS, lockoutSeconds: env.AUTH_SIGNIN_LOCKOUT_SECONDS };
-  const device = verifyDeviceToken(env.AUTH_SECRET, email, deviceTokenFromRequest(request, { authUrl: env.AUTH_URL }));
+  const cookie = deviceTokenFromRequest(request, { authUrl: env.AUTH_URL });
+  const device = account && verifyDeviceToken(env.AUTH_SECRET, account, cookie);
   if (device) {
     const limit: Limit = { key: throttleKeys.device(email, device), max: env.AUTH_SIGNIN_MAX_FAILURES, ...timing };
-    return { all: [limit], clearOnSuccess: [limit.key], refundOnSuccess: [] };
+    if (await deviceBucketAvailable(db, email, limit.key, timing.windowSeconds))
+      return { all: [limit], clearOnSuccess: [limit.key], refundOnSuccess: [], trustedDevice: true };
   }
-  const account: Limit = { key: throttleKeys.account(email), max: env.AUTH_SIGNIN_MAX_FAILURES, ...timing };
+  const untrusted: Limit = { key: throttleKeys.account(email), max: env.AUTH_SIGNIN_MAX_FAILURES, ...timing };
   const ip = clientIp(request?.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS);
-  const address: Limit | null = ip
-    ? { key: throttleKeys.address(ip), max: env.AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS, ...timing }
+  const bucket = addressBucket(ip, env.AUTH_IPV6_PREFIX_BITS);
+  const address: Limit | null = bucket
+    ? { key: throttleKeys.address(bucket), max: env.AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS, ...timing }
     : null;
   // A success starts the account afresh and does not count against the address.
   return {
-    all: address ? [account, address] : [account],
-    clearOnSuccess: [account.key],
+    all: address ? [untrusted, address] : [untrusted],
+    clearOnSuccess: [untrusted.key],
     refundOnSuccess: address ? [address.key] : [],
+    trustedDevice: false,
   };
 }
 
@@ -93,38 +124,46 @@ export async function authorizeCredentials(
   const parsed = credentialsSchema.safeParse(input);
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
-  // Refuse before reserving: a full queue must not cost the owner an attempt.
-  if (passwordPoolSaturated()) throw new SignInBusy();
-  const limits = signInLimits(env, email, request);
-  if (!(await reserveAttempt(db, limits.all)).ok) throw new TooManyAttempts();
-
   const user = await db.user.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, passwordHash: true, active: true, emailVerified: true },
+    select: {
+      id: true,
+      email: true,
+      name: true,
+      passwordHash: true,
+      active: true,
+      emailVerified: true,
+      credentialEpoch: true,
+    },
   });
+  const limits = await signInLimits(db, env, { email, account: user }, request);
+  // A slot in the hashing queue is taken BEFORE the attempt is reserved: a busy answer never costs an attempt.
+  const hashing = {
+    client: clientIp(request?.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS),
+    account: email,
+  };
+  const ticket = admitPasswordWork({ ...hashing, trustedDevice: limits.trustedDevice });
+  if (!ticket) throw new SignInBusy();
   const cost = env.AUTH_BCRYPT_COST;
   let valid: boolean;
   try {
-    valid = await verifyPasswordAtCost(password, user?.passwordHash || (await dummyHash(cost)), cost);
-  } catch (error) {
-    if (!(error instanceof PasswordPoolBusyError)) throw error;
-    await refundAttempt(
-      db,
-      limits.all.map((limit) => limit.key),
-    ); // nothing was checked
-    throw new SignInBusy();
+    if (!(await reserveAttempt(db, limits.all)).ok) throw new TooManyAttempts();
+    const hash = user?.passwordHash || (await dummyHash(cost, ticket));
+    valid = await verifyPasswordAtCost(password, hash, cost, ticket); // never refused: the ticket holds its slot
+  } finally {
+    ticket.release();
   }
   if (!user || !user.passwordHash || !valid || !user.active) return null; // the reserved attempt stays counted
 
   await clearAttempts(db, limits.clearOnSuccess);
   await refundAttempt(db, limits.refundOnSuccess);
   if (env.AUTH_EMAIL_VERIFICATION === "required" && !user.emailVerified) throw new EmailNotVerified();
-  await remember({ secret: env.AUTH_SECRET, authUrl: env.AUTH_URL }, email);
+  await remember({ secret: env.AUTH_SECRET, authUrl: env.AUTH_URL }, user);
   if (bcryptCost(user.passwordHash) !== cost) {
     // The configured cost changed since this hash was made: upgrade it while we know the password (or at a
     // later sign-in, when the hashing queue is full now).
-    const upgraded = await hashPassword(password, cost).catch((error) =>
-      error instanceof PasswordPoolBusyError ? null : Promise.reject(error),
+    const upgraded = await hashPassword(password, cost, hashing).catch((error) =>
+      isPasswordPoolBusy(error) ? null : Promise.reject(error),
     );
     if (upgraded) await db.user.update({ where: { id: user.id }, data: { passwordHash: upgraded } });
   }

@@ -6,9 +6,11 @@ import { cookieValues } from "../cookie-header";
 // that device only; guesses without one share the account's "untrusted" bucket. A stranger can lock the
 // untrusted bucket, but not the owner's usual browser.
 //
-// The value is `nonce.issuedAt.signature`, the signature an HMAC of the account's email, the nonce and the time,
-// so the cookie names no account and is only valid for the one it was issued for. It is stateless: the nonce
-// is the device's throttle key.
+// The value is `nonce.issuedAt.signature`, the signature an HMAC of the account's email, its credential epoch,
+// the nonce and the time, so the cookie names no account and is only valid for the one it was issued for, and
+// only until the account's next security event (a password change or reset bumps the epoch: every device
+// cookie issued before it, and the failure bucket it keyed, is worthless). It is stateless: the nonce is the
+// device's throttle key.
 
 export const DEVICE_COOKIE_MAX_AGE_SECONDS = 60 * 60 * 24 * 365;
 const DEVICE_COOKIE = "authjs.device";
@@ -36,22 +38,29 @@ function signingKey(secret: string): Buffer {
   return key;
 }
 
-function signature(secret: string, email: string, nonce: string, issuedAt: number): Buffer {
-  return createHmac("sha256", signingKey(secret)).update(`${email.toLowerCase()}\n${nonce}\n${issuedAt}`).digest();
+/** What a device cookie is bound to: the account's address and its credential epoch (User.credentialEpoch). */
+export type DeviceAccount = { email: string; credentialEpoch: number };
+
+function signature(secret: string, account: DeviceAccount, nonce: string, issuedAt: number): Buffer {
+  const bound = `${account.email.toLowerCase()}\n${account.credentialEpoch}\n${nonce}\n${issuedAt}`;
+  return createHmac("sha256", signingKey(secret)).update(bound).digest();
 }
 
 /** A new device cookie value for the account, or null without a secret (then there are no trusted devices). */
-export function issueDeviceToken(secret: string | undefined, email: string, now = Date.now()): string | null {
+export function issueDeviceToken(secret: string | undefined, account: DeviceAccount, now = Date.now()): string | null {
   if (!secret) return null;
   const nonce = randomBytes(16).toString("base64url");
   const issuedAt = Math.floor(now / 1000);
-  return `${nonce}.${issuedAt}.${signature(secret, email, nonce, issuedAt).toString("base64url")}`;
+  return `${nonce}.${issuedAt}.${signature(secret, account, nonce, issuedAt).toString("base64url")}`;
 }
 
-/** The device's nonce when `value` is a device cookie this app issued for `email` and it has not expired. */
+/**
+ * The device's nonce when `value` is a device cookie this app issued for `account` at its current epoch and it
+ * has not expired.
+ */
 export function verifyDeviceToken(
   secret: string | undefined,
-  email: string,
+  account: DeviceAccount,
   value: string | null | undefined,
   now = Date.now(),
 ): string | null {
@@ -61,7 +70,7 @@ export function verifyDeviceToken(
     return null;
   const issuedAt = Number(issued);
   if (issuedAt * 1000 > now + 60_000 || (issuedAt + DEVICE_COOKIE_MAX_AGE_SECONDS) * 1000 <= now) return null;
-  const expected = signature(secret, email, nonce, issuedAt);
+  const expected = signature(secret, account, nonce, issuedAt);
   const given = Buffer.from(signed, "base64url");
   return given.length === expected.length && timingSafeEqual(given, expected) ? nonce : null;
 }
@@ -81,8 +90,8 @@ export function deviceTokenFromRequest(
 }
 
 /** Gives the browser of the request being handled (server action or route handler) a new device cookie. */
-export async function rememberDevice(settings: Settings, email: string): Promise<void> {
-  const value = issueDeviceToken(settings.secret, email);
+export async function rememberDevice(settings: Settings, account: DeviceAccount): Promise<void> {
+  const value = issueDeviceToken(settings.secret, account);
   if (!value) return;
   const { name, options } = deviceCookie(settings.authUrl);
   try {

@@ -4,9 +4,10 @@ import { generateToken, hashToken, looksLikeToken } from "./random-token";
 
 // One-time links sent by email. The link carries a 256-bit token; the EmailToken row holds only its SHA-256, the
 // purpose, the user and the address it was sent to. A link works once, until it expires, and only while it is the
-// newest of its purpose for its user (issuing a new one deletes the older ones).
+// newest of its purpose for its user (issuing a new one deletes the older ones). Undo links are the exception:
+// each email change sends its own to the address it replaced, and a later change must not take the owner's away.
 
-export type EmailTokenPurpose = "verify-email" | "reset-password" | "change-email";
+export type EmailTokenPurpose = "verify-email" | "reset-password" | "change-email" | "undo-email-change";
 
 export type UsedEmailToken = { userId: string; email: string };
 /** Why a link was refused; each has its own page text, none says anything about an account. */
@@ -23,8 +24,10 @@ export async function issueEmailToken(
   }: { userId: string; purpose: EmailTokenPurpose; email: string; ttlSeconds: number },
 ): Promise<string> {
   const token = generateToken();
+  const older =
+    purpose === "undo-email-change" ? [] : [db.emailToken.deleteMany({ where: { userId, purpose, usedAt: null } })];
   await db.$transaction([
-    db.emailToken.deleteMany({ where: { userId, purpose, usedAt: null } }),
+    ...older,
     db.emailToken.create({
       data: { purpose, tokenHash: hashToken(token), userId, email, expires: new Date(Date.now() + ttlSeconds * 1000) },
     }),

@@ -35,11 +35,11 @@ async function isFirstSignIn(db: Db, userId: string, now: Date): Promise<boolean
 export async function noticeSignInFromNewBrowser(
   db: Db,
   env: NewSignInEnv,
-  { user, request }: { user: { id: string; email: string }; request: Request | undefined },
+  { user, request }: { user: { id: string; email: string; credentialEpoch: number }; request: Request | undefined },
 ): Promise<void> {
   try {
     const device = deviceTokenFromRequest(request, { authUrl: env.AUTH_URL });
-    if (verifyDeviceToken(env.AUTH_SECRET, user.email, device)) return;
+    if (verifyDeviceToken(env.AUTH_SECRET, user, device)) return;
     const at = new Date();
     if (await isFirstSignIn(db, user.id, at)) return;
     const headers = request?.headers;

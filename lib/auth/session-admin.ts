@@ -129,7 +129,25 @@ export async function revokeUserSessions(
   return count;
 }
 
-type PurgeResult = { sessions: number; verificationTokens: number; emailTokens: number; sessionData: number };
+type PurgeResult = {
+  unconfirmedAccounts: number;
+  sessions: number;
+  verificationTokens: number;
+  emailTokens: number;
+  sessionData: number;
+};
+
+/** What `npm run sessions -- purge-expired` removes beyond what has expired, from the deployment's settings. */
+export function purgeRules(
+  env: Pick<Env, "AUTH_SESSION_ABSOLUTE_MAX_AGE" | "AUTH_EMAIL_VERIFICATION" | "AUTH_UNCONFIRMED_ACCOUNT_DAYS">,
+) {
+  return {
+    absoluteMaxAgeSeconds: env.AUTH_SESSION_ABSOLUTE_MAX_AGE,
+    // Only where confirming is the way in: under "optional" or "off" an unconfirmed account signs in as it is,
+    // and having no session row then only means it signed out or its sessions expired.
+    unconfirmedAccountDays: env.AUTH_EMAIL_VERIFICATION === "required" ? env.AUTH_UNCONFIRMED_ACCOUNT_DAYS : undefined,
+  };
+}
 
 /**
  * Small batches with a pause between them, so concurrent sign-ins are not held up: SQLite has one writer at a
@@ -148,14 +166,19 @@ type PurgeOptions = SessionLifetime & {
   pauseMs?: number;
   /** Called after each batch with the table and the rows it deleted (progress output; tests count batches). */
   onBatch?: (table: keyof PurgeResult, deleted: number) => void;
+  /**
+   * Deletes accounts at least this many days old that never confirmed their address and never had a session
+   * (see purgeRules: only when confirmation is required). Undefined: no account is deleted.
+   */
+  unconfirmedAccountDays?: number;
 };
 
 /**
- * Deletes expired Session rows of both strategies (and those past the absolute lifetime), expired
- * VerificationToken rows, expired or used emailed links and expired anonymous session data, in batches: ids are
- * selected in order, then
- * deleted by id. A deleted session takes its session data with it (ON DELETE CASCADE). Works the same on
- * SQLite and PostgreSQL and is safe to run while the app serves requests.
+ * Deletes never-confirmed accounts (with `unconfirmedAccountDays`), expired Session rows of both strategies (and
+ * those past the absolute lifetime), expired VerificationToken rows, expired or used emailed links and expired
+ * anonymous session data, in batches: ids are selected in order, then deleted by id. A deleted session takes its
+ * session data with it (ON DELETE CASCADE). Works the same on SQLite and PostgreSQL and is safe to run while the
+ * app serves requests.
  */
 export async function purgeExpiredSessions(
   db: Db,
@@ -165,15 +188,34 @@ export async function purgeExpiredSessions(
     now = new Date(),
     absoluteMaxAgeSeconds,
     onBatch,
+    unconfirmedAccountDays,
   }: PurgeOptions = {},
 ): Promise<PurgeResult> {
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   if (!Number.isFinite(pauseMs) || pauseMs < 0) throw new RangeError(`pauseMs must be zero or more, got ${pauseMs}`);
+  if (unconfirmedAccountDays !== undefined && !(unconfirmedAccountDays > 0))
+    throw new RangeError(`unconfirmedAccountDays must be more than 0, got ${unconfirmedAccountDays}`);
   const cutoff = absoluteCutoff(now, absoluteMaxAgeSeconds);
   const expired = { OR: [{ expires: { lte: now } }, ...(cutoff ? [{ createdAt: { lte: cutoff } }] : [])] };
 
   const batching = { batchSize, pauseMs, afterBatch: await walCheckpointAfterBatch(db) };
+  // Before the sessions: an account whose sessions have only just expired still shows that it signed in.
+  const neverUsed = unconfirmedAccountDays === undefined ? null : neverUsedAccount(now, unconfirmedAccountDays);
+  const unconfirmedAccounts = !neverUsed
+    ? 0
+    : await deleteByIdInBatches(batching, {
+        findIds: (after) =>
+          db.user.findMany({
+            where: { ...neverUsed, ...afterId(after) },
+            orderBy: { id: "asc" },
+            take: batchSize,
+            select: { id: true },
+          }),
+        // The condition is repeated so an account confirmed or signed in since the select survives.
+        deleteIds: async (ids) => (await db.user.deleteMany({ where: { id: { in: ids }, ...neverUsed } })).count,
+        onBatch: (n) => onBatch?.("unconfirmedAccounts", n),
+      });
   const sessions = await deleteByIdInBatches(batching, {
     findIds: (after) =>
       db.session.findMany({
@@ -202,7 +244,24 @@ export async function purgeExpiredSessions(
     onBatch: (n) => onBatch?.("emailTokens", n),
   });
   const sessionData = await purgeExpiredSessionData(db, batchSize, now, (n) => onBatch?.("sessionData", n));
-  return { sessions, verificationTokens, emailTokens, sessionData };
+  return { unconfirmedAccounts, sessions, verificationTokens, emailTokens, sessionData };
+}
+
+/**
+ * An account nobody can have used: never confirmed, so under AUTH_EMAIL_VERIFICATION=required it could never sign
+ * in, and no session row of either strategy. Accounts made by `users:create` or the seed, and those from before
+ * addresses were confirmed, count as confirmed. A disabled account stays (an operator's decision, and it keeps its
+ * address from being signed up again), and so does one with a link still out that may yet confirm it.
+ */
+function neverUsedAccount(now: Date, days: number) {
+  return {
+    emailVerified: null,
+    active: true,
+    createdAt: { lte: new Date(now.getTime() - days * 24 * 60 * 60 * 1000) },
+    sessions: { none: {} },
+    accounts: { none: {} },
+    emailTokens: { none: { expires: { gt: now }, usedAt: null } },
+  };
 }
 
 const afterId = (after: string | undefined) => (after === undefined ? {} : { id: { gt: after } });

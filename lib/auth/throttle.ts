@@ -6,21 +6,38 @@ import type { Db } from "../db";
 // evaluated, however many arrive at once and on however many instances. Counters live in the database
 // (SignInThrottle rows), so every instance shares them.
 
-/** Counter keys: a sign-in account, a client address, and a user's password-change current password. */
+/**
+ * Counter keys: a sign-in account, a client address, and a user's password-change current password. Keys for a
+ * client address take its addressBucket() (lib/client-ip.ts), never the address as sent, so every address of one
+ * IPv6 network and every spelling of one address share a counter.
+ */
 export const throttleKeys = {
   account: (email: string) => `account:${email.toLowerCase()}`,
-  address: (ip: string) => `ip:${ip}`,
+  address: (bucket: string) => `ip:${bucket}`,
   passwordCheck: (userId: string) => `password-check:${userId}`,
   /** A browser holding a device cookie for the account (its failures count against that device only). */
   device: (email: string, nonce: string) => `device:${email.toLowerCase()}:${nonce}`,
   /** Sign-ups from a client address (lib/address-limits.ts). */
-  registration: (ip: string) => `register-ip:${ip}`,
+  registration: (bucket: string) => `register-ip:${bucket}`,
   /** New anonymous session-data ids minted for a client address (lib/address-limits.ts). */
-  anonymousData: (ip: string) => `anon-data-ip:${ip}`,
-  /** Emails with links sent to an address, and asked for from a client address (lib/email-send-limits.ts). */
-  emailTo: (email: string) => `email-to:${email.toLowerCase()}`,
-  emailFrom: (ip: string) => `email-ip:${ip}`,
+  anonymousData: (bucket: string) => `anon-data-ip:${bucket}`,
+  /** Emails with links sent to a mailbox, and asked for from a client address (lib/email-send-limits.ts). */
+  emailTo: (email: string) => `email-to:${mailboxWithoutTag(email)}`,
+  emailFrom: (bucket: string) => `email-ip:${bucket}`,
 };
+
+/**
+ * alice+1@x.com and alice+2@x.com land in one inbox (subaddressing, offered by most providers), so a send limit
+ * per address would let anyone flood that inbox by varying the tag: the limit counts the mailbox without it.
+ */
+function mailboxWithoutTag(email: string): string {
+  const lower = email.toLowerCase();
+  const at = lower.lastIndexOf("@");
+  if (at < 0) return lower;
+  const local = lower.slice(0, at);
+  const plus = local.indexOf("+");
+  return plus < 0 ? lower : `${local.slice(0, plus)}${lower.slice(at)}`;
+}
 
 export type Limit = { key: string; max: number; windowSeconds: number; lockoutSeconds: number };
 

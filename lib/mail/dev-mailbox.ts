@@ -1,13 +1,19 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import type { Env } from "../env";
 import type { Mailbox } from "./address";
 import type { MailMessage } from "./message";
 import type { MailTransport } from "./transport";
 
 // Development without SMTP_URL: mail is kept in memory and shown at /dev/mailbox, and its links are printed, so a
-// verification or reset link is one click away. Never used in production (lib/mail/index.ts).
+// verification or reset link is one click away. Never in production, production builds included (lib/env.ts).
 
 export type DevMail = MailMessage & { id: string; from: string; sentAt: Date };
+
+/** Whether the development mailbox may exist: its pages, and the transport that keeps mail and prints links. */
+export function devMailboxAllowed(env: Pick<Env, "NODE_ENV">): boolean {
+  return env.NODE_ENV !== "production";
+}
 
 const KEPT = 100;
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { getEnv, type Env } from "../env";
-import { devMailboxTransport } from "./dev-mailbox";
+import { devMailboxAllowed, devMailboxTransport } from "./dev-mailbox";
 import { createMailer, type Mailer } from "./mailer";
 import type { MailMessage, SendResult } from "./message";
 import { smtpTransport } from "./smtp-transport";
@@ -15,7 +15,7 @@ export { securityNoticeMessage } from "./templates/security-notice";
 export function transportFor(env: Pick<Env, "SMTP_URL" | "MAIL_FROM" | "MAIL_SEND_TIMEOUT_MS" | "NODE_ENV">) {
   if (env.SMTP_URL)
     return smtpTransport({ url: env.SMTP_URL, from: env.MAIL_FROM, timeoutMs: env.MAIL_SEND_TIMEOUT_MS });
-  if (env.NODE_ENV !== "production") return devMailboxTransport(env.MAIL_FROM);
+  if (devMailboxAllowed(env)) return devMailboxTransport(env.MAIL_FROM);
   // Only reachable while `next build` prerenders: nothing may be sent, least of all into a mailbox in memory.
   const nowhere: MailTransport = { deliver: () => Promise.reject(new Error("SMTP_URL is not set")) };
   return nowhere;

@@ -161,7 +161,12 @@ async function anonymousWriter(request: RequestCookies): Promise<SessionDataOwne
   // Nothing to carry over: this is a new anonymous id, which counts against the client address.
   let limit: AddressLimit | null = null;
   if (moved === "nothing") {
-    limit = anonymousDataLimit((await currentRequestMeta()).ip, getEnv().SESSION_DATA_ADDRESS_MAX_NEW);
+    const env = getEnv();
+    limit = anonymousDataLimit(
+      (await currentRequestMeta()).ip,
+      env.SESSION_DATA_ADDRESS_MAX_NEW,
+      env.AUTH_IPV6_PREFIX_BITS,
+    );
     const reservation = await reserveCreation(db, limit);
     if (!reservation.ok)
       throw new SessionDataRateLimitedError(

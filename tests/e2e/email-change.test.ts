@@ -19,6 +19,8 @@ const mailbox = readMailbox(process.env.TEST_MAIL_DIR!);
 const WAIT = { timeout: 30_000 };
 let browser: LaunchedBrowser;
 let user: TestUser;
+/** The old address's "this wasn't me" link from the first test's notice. */
+let undo: { link: string; oldEmail: string } | undefined;
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -66,6 +68,7 @@ describe(`changing the email address (${strategy})`, () => {
     );
     expect(notice.text).toContain(`changed to ${newEmail[0]}…@example.com`);
     expect(notice.text).toContain("Chrome");
+    undo = { link: notice.text.match(/https?:\/\/\S+\/undo-email-change\?token=[A-Za-z0-9_-]+/)![0], oldEmail };
 
     // The other browser was signed out; the link works only once.
     if (strategy === "jwt") await waitPastJwtRecheck();
@@ -73,6 +76,29 @@ describe(`changing the email address (${strategy})`, () => {
     await page.goto(link);
     await page.locator("text=This link was already used.").waitFor(WAIT);
     expect(await page.locator("button", { hasText: "Confirm new address" }).count()).toBe(0);
+    await page.close();
+  });
+
+  it("the old address's undo link puts it back, signs everyone out and leads to a new password", async () => {
+    expect(undo).toBeDefined();
+    const signedInElsewhere = await signedInClient(user.email, user.password);
+    const page = await freshPage(browser);
+    await page.goto(undo!.link);
+    expect((await db.user.findUniqueOrThrow({ where: { id: user.id } })).email).toBe(user.email);
+    await page.click("button[type=submit] >> text=Undo the change");
+    await page.waitForURL(/\/reset-password\?/, WAIT);
+    await page.locator("text=The change was undone").waitFor(WAIT);
+    const chosen = "an-undone-takeover-password";
+    await page.fill('input[name="newPassword"]', chosen);
+    await page.fill('input[name="confirmPassword"]', chosen);
+    await page.click("button[type=submit] >> text=Set the new password");
+    await page.locator("text=Your password was changed").first().waitFor(WAIT);
+    user.email = undo!.oldEmail;
+    user.password = chosen;
+    if (strategy === "jwt") await waitPastJwtRecheck();
+    expect((await signedInElsewhere.fetch("/api/me")).status).toBe(401);
+    await signInWithForm(page, baseUrl, user, "/account");
+    expect(await page.locator('[data-field="Email"]').textContent()).toBe(undo!.oldEmail);
     await page.close();
   });
 

@@ -52,8 +52,10 @@ async function register(page: Page, account: { name: string; email: string; pass
   await page.getByText("Almost done").waitFor(WAIT);
 }
 
-async function confirm(page: Page, link: string) {
+/** Opens a confirmation link and confirms with the password the account was created with. */
+async function confirm(page: Page, link: string, password: string) {
   await page.goto(link);
+  await page.fill('input[name="password"]', password);
   await page.getByRole("button", { name: "Confirm my email address" }).click();
   await page.getByText("Your email address is confirmed").waitFor(WAIT);
 }
@@ -64,9 +66,24 @@ describe("email flows in the browser (confirmation required)", () => {
     const account = newAccount("register");
     await register(page, account);
     expect((await db.user.findUniqueOrThrow({ where: { email: account.email } })).emailVerified).toBeNull();
-    await confirm(page, await linkFrom(account.email, /Confirm your email/));
+    await confirm(page, await linkFrom(account.email, /Confirm your email/), account.password);
     await signInWithForm(page, server.url, account);
     expect(new URL(page.url()).pathname).toBe("/dashboard");
+    await page.close();
+  });
+
+  it("a stranger's sign-up with someone's address: a wrong password confirms nothing; the owner declines it", async () => {
+    const page = await freshPage(browser);
+    const stranger = newAccount("declined");
+    await register(page, stranger);
+    const link = await linkFrom(stranger.email, /Confirm your email/);
+    await page.goto(link);
+    await page.fill('input[name="password"]', "the-owners-own-password");
+    await page.getByRole("button", { name: "Confirm my email address" }).click();
+    await page.getByTestId("password-error").getByText("not the password this account was created with").waitFor(WAIT);
+    await page.getByRole("button", { name: "I did not sign up" }).click();
+    await page.getByText("The account made with your address has been removed").waitFor(WAIT);
+    expect(await db.user.findUnique({ where: { email: stranger.email } })).toBeNull();
     await page.close();
   });
 
@@ -94,10 +111,9 @@ describe("email flows in the browser (confirmation required)", () => {
       }
       throw new Error("no second confirmation mail");
     })();
-    await page.goto(first); // the older link died with the new one
-    await page.getByRole("button", { name: "Confirm my email address" }).click();
+    await page.goto(first); // the older link died with the new one: the page says so at once
     await page.getByText("This link is not valid").waitFor(WAIT);
-    await confirm(page, second);
+    await confirm(page, second, account.password);
     await page.close();
   });
 
@@ -105,7 +121,7 @@ describe("email flows in the browser (confirmation required)", () => {
     const account = newAccount("reset");
     const page = await freshPage(browser);
     await register(page, account);
-    await confirm(page, await linkFrom(account.email, /Confirm your email/));
+    await confirm(page, await linkFrom(account.email, /Confirm your email/), account.password);
     const elsewhere = new HttpClient(server.url);
     await elsewhere.signIn(account.email, account.password);
     expect((await elsewhere.json("/api/me")).status).toBe(200);
@@ -135,7 +151,7 @@ describe("email flows in the browser (confirmation required)", () => {
     const account = newAccount("signup-twice");
     const page = await freshPage(browser);
     await register(page, account);
-    await confirm(page, await linkFrom(account.email, /Confirm your email/));
+    await confirm(page, await linkFrom(account.email, /Confirm your email/), account.password);
     // Someone else signs up with the same address: the same page, no error, no second account.
     const stranger = { ...account, name: "A Stranger", password: `stranger-${randomBytes(6).toString("hex")}-pier` };
     const other = await freshPage(browser);
@@ -174,8 +190,8 @@ describe("email flows in the browser (confirmation required)", () => {
       await page.getByText("This link is not valid").waitFor(WAIT);
       const confirmPage = await page.goto(`${server.url}/verify-email?token=${token}`);
       expect(confirmPage!.status()).toBe(200);
-      await page.getByRole("button", { name: "Confirm my email address" }).click();
       await page.getByText("This link is not valid").waitFor(WAIT);
+      expect(await page.getByRole("button", { name: "Confirm my email address" }).count()).toBe(0);
     }
     const missing = await page.goto(`${server.url}/reset-password`);
     expect(missing!.status()).toBe(200);
@@ -203,9 +219,7 @@ describe("email flows in the browser (confirmation optional)", () => {
     await page.getByTestId("unverified-email").waitFor(WAIT);
 
     const mail = await mailbox.waitFor({ to: account.email, subject: /Confirm your email/ }, 20_000);
-    await page.goto(mail.text.match(/https?:\/\/\S+/)![0]);
-    await page.getByRole("button", { name: "Confirm my email address" }).click();
-    await page.getByText("Your email address is confirmed").waitFor(WAIT);
+    await confirm(page, mail.text.match(/https?:\/\/\S+/)![0], account.password);
     await page.goto(`${optional.url}/dashboard`);
     await page.getByRole("heading", { name: /Welcome/ }).waitFor(WAIT);
     expect(await page.getByTestId("unverified-email").count()).toBe(0);

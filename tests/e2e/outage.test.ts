@@ -71,7 +71,7 @@ describe.skipIf(!isPostgres)(
 
     it("GET /api/health is 503 while the database is cut off and 200 again once it is back, without a restart", async () => {
       const health = () => new HttpClient(server.url).json("/api/health");
-      const feed = { revocationFeed: expect.any(String) };
+      const feed = { revocationFeed: expect.any(String), mail: { queued: 0, dropped: 0 } };
       expect(await health()).toEqual({ status: 200, body: { ok: true, database: "up", ...feed } });
       proxy.stop();
       try {

@@ -186,7 +186,12 @@ describe.skipIf(!builtDir)("the Docker image's app (standalone output, started w
   it("does not start the server when the migrations cannot be applied", async () => {
     const port = await freePort();
     const unreachable = `postgresql://postgres@127.0.0.1:${await freePort()}/nothing_listens_here`;
-    const env = serverEnv({ DATABASE_URL: unreachable, SMTP_URL: (await harnessMailbox()).url, PORT: String(port) });
+    const env = serverEnv({
+      DATABASE_URL: unreachable,
+      SMTP_URL: (await harnessMailbox()).url,
+      AUTH_URL: `http://127.0.0.1:${port}`,
+      PORT: String(port),
+    });
     const error = await startApp(env).then(
       async (app) => (await app.stop(), null),
       (e: Error) => e,

@@ -76,6 +76,14 @@ describe.skipIf(strategy !== "database")("startup environment check", () => {
     expect(output).toContain("next start exited with 1");
     expect(output).toContain("SMTP_URL: required in production");
   });
+
+  it("a production build started with NODE_ENV=development is still production: it names what production needs", async () => {
+    // next.config.ts has `next build` inline the flag lib/env.ts reads: only a real build can show that it does.
+    const output = await refusedStart(databaseUrl, { NODE_ENV: "development", SMTP_URL: "", AUTH_LINK_HOSTS: "" });
+    expect(output).toContain("next start exited with 1");
+    expect(output).toContain("SMTP_URL: required in production");
+    expect(output).toContain("AUTH_URL: required in production");
+  });
 });
 
 async function deleteMigrationRow(url: string, name: string): Promise<void> {

@@ -6,7 +6,10 @@ import {
   registrationLimit,
   reserveCreation,
 } from "../../lib/address-limits";
+import { DEFAULT_IPV6_PREFIX_BITS as PREFIX_BITS } from "../../lib/client-ip";
+import { reserveEmailSend } from "../../lib/email-send-limits";
 import { registerUser } from "../../lib/registration";
+import { AuthClient } from "../support/auth-client";
 import { createTestContext, type TestContext } from "../support/test-env";
 
 // Per-address limits on sign-ups and on new anonymous session-data ids, on a real database (SQLite or
@@ -26,7 +29,7 @@ describe("per-address sign-up limit (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS)", () =>
   afterAll(() => ctx?.cleanup());
 
   const register = (input: unknown, ip: string | null, max: number) =>
-    registerUser(ctx.db, input, 4, registrationLimit(ip, max));
+    registerUser(ctx.db, input, 4, registrationLimit(ip, max, PREFIX_BITS));
 
   it("40 concurrent sign-ups from one address with a limit of 5 create exactly 5 accounts; the rest are told when to retry", async () => {
     const inputs = Array.from({ length: 40 }, (_, i) => account(`race-${i}`));
@@ -71,7 +74,7 @@ describe("per-address sign-up limit (AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS)", () =>
   });
 
   it("has no per-address limit when the address is unknown (AUTH_TRUSTED_PROXY_HOPS=0)", async () => {
-    expect(registrationLimit(null, 1)).toBeNull();
+    expect(registrationLimit(null, 1, PREFIX_BITS)).toBeNull();
     const results = await Promise.all(Array.from({ length: 4 }, (_, i) => register(account(`unknown-${i}`), null, 1)));
     expect(results.every((r) => r.status === "created")).toBe(true);
   });
@@ -98,15 +101,66 @@ describe("per-address limit on new anonymous session-data ids (SESSION_DATA_ADDR
   afterAll(() => ctx?.cleanup());
 
   it("40 concurrent new ids from one address with a limit of 5: exactly 5 are allowed, with a separate count per address", async () => {
-    const limit = anonymousDataLimit("198.51.100.7", 5);
+    const limit = anonymousDataLimit("198.51.100.7", 5, PREFIX_BITS);
     const results = await Promise.all(Array.from({ length: 40 }, () => reserveCreation(ctx.db, limit)));
     expect(results.filter((r) => r.ok)).toHaveLength(5);
     for (const refused of results.filter((r) => !r.ok))
       expect(refused).toEqual({ ok: false, retryAfterSeconds: expect.any(Number) });
 
-    expect((await reserveCreation(ctx.db, anonymousDataLimit("198.51.100.8", 5))).ok).toBe(true);
+    expect((await reserveCreation(ctx.db, anonymousDataLimit("198.51.100.8", 5, PREFIX_BITS))).ok).toBe(true);
     // Sign-ups from the same address have a counter of their own.
-    expect((await reserveCreation(ctx.db, registrationLimit("198.51.100.7", 5))).ok).toBe(true);
-    expect(anonymousDataLimit(null, 5)).toBeNull();
+    expect((await reserveCreation(ctx.db, registrationLimit("198.51.100.7", 5, PREFIX_BITS))).ok).toBe(true);
+    expect(anonymousDataLimit(null, 5, PREFIX_BITS)).toBeNull();
+  });
+});
+
+// Every per-address limit counts addressBucket(): the addresses of one IPv6 /64 (AUTH_IPV6_PREFIX_BITS) and every
+// spelling of one IPv4 address are one client; and the per-recipient send limit counts a mailbox without its +tag.
+describe("per-address limits count one client however it is addressed", () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({
+      AUTH_TRUSTED_PROXY_HOPS: "1",
+      AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS: "3",
+      AUTH_SIGNIN_MAX_FAILURES: "100",
+      AUTH_EMAIL_SEND_MAX: "2",
+      AUTH_EMAIL_ADDRESS_SEND_MAX: "2",
+    });
+  });
+  afterAll(() => ctx?.cleanup());
+
+  async function wrongPasswordFrom(ip: string): Promise<string> {
+    const client = new AuthClient(ctx.env, ctx.db);
+    const csrfToken = await client.csrfToken();
+    const response = await client.request("/api/auth/callback/credentials", {
+      form: { csrfToken, email: `nobody-${randomBytes(4).toString("hex")}@example.com`, password: "wrong" },
+      headers: { "x-forwarded-for": ip },
+    });
+    return response.headers.get("location") ?? "";
+  }
+
+  it("sign-in: three guesses from one /64 use up its limit; the next /64 is another client", async () => {
+    for (const ip of ["2001:db8:9:9::1", "2001:db8:9:9::2", "2001:0db8:0009:0009:ffff::3"])
+      expect(await wrongPasswordFrom(ip)).toContain("code=credentials");
+    expect(await wrongPasswordFrom("2001:db8:9:9:abcd::4")).toContain("code=rate_limited");
+    expect(await wrongPasswordFrom("2001:db8:9:a::1")).toContain("code=credentials");
+  });
+
+  it("sign-in: an IPv4 address written as IPv4-mapped IPv6 is the same client", async () => {
+    for (let i = 0; i < 3; i++) expect(await wrongPasswordFrom("::ffff:198.51.100.20")).toContain("code=credentials");
+    expect(await wrongPasswordFrom("198.51.100.20")).toContain("code=rate_limited");
+  });
+
+  it("emailed links: one /64 is one client, and alice+1@ and alice+2@ are one mailbox", async () => {
+    const ask = (email: string, ip: string | null) => reserveEmailSend(ctx.db, ctx.env, { email, ip });
+    expect((await ask("one@example.com", "2001:db8:7:7::1")).ok).toBe(true);
+    expect((await ask("two@example.com", "2001:db8:7:7::2")).ok).toBe(true);
+    expect((await ask("three@example.com", "2001:db8:7:7::3")).ok).toBe(false);
+    expect((await ask("three@example.com", "2001:db8:7:8::1")).ok).toBe(true);
+
+    expect((await ask("alice+1@example.com", null)).ok).toBe(true);
+    expect((await ask("alice+2@example.com", null)).ok).toBe(true);
+    expect((await ask("Alice@example.com", null)).ok).toBe(false);
+    expect((await ask("bob+1@example.com", null)).ok).toBe(true);
   });
 });

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
 import { revokeSession, revokeUserSessions } from "../../lib/auth/session-admin";
 import { createSessionStrategy, type SessionStrategy } from "../../lib/auth/strategy";
-import { feedState, listenForChanges, stopListeningForChanges } from "../../lib/auth/strategy/change-feed";
+import {
+  feedState,
+  lastChangeFor,
+  listenForChanges,
+  stopListeningForChanges,
+} from "../../lib/auth/strategy/change-feed";
+import { seedRolesAndPermissions } from "../../lib/seed";
 import { setUserActive, setUserRole } from "../../lib/users";
 import { testProvider } from "../../harness/databases";
 import { eventually } from "../../harness/eventually";
@@ -184,5 +190,68 @@ describe.runIf(provider === "postgresql")("database sessions with the lookup cac
     expect(strategy.changeFeed()).toBe("in-process");
     await quietly(`DELETE FROM "Session" WHERE "id" = $1`, sessionId);
     expect(await strategy.verify(cookie)).toBeNull();
+  });
+});
+
+// TRUNCATE fires no row trigger, and emptying "Session" is the natural "sign everyone out": statement-level
+// triggers announce every truncation of an announced table as a change to everything.
+describe.runIf(provider === "postgresql")("TRUNCATE of an announced table reaches JWT sessions (PostgreSQL)", () => {
+  let ctx: TestContext;
+  let strategy: SessionStrategy;
+  const email = "truncate@example.com";
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ AUTH_SESSION_STRATEGY: "jwt", AUTH_JWT_RECHECK_SECONDS: "300" });
+    strategy = createSessionStrategy(ctx.env, ctx.db);
+    await createUser(ctx.db, { email, password, role: "admin" });
+    listenForChanges(ctx.env.DATABASE_URL);
+    expect(await eventuallyTrue(async () => feedState() === "live")).toBe(true);
+  });
+  afterAll(async () => {
+    await stopListeningForChanges();
+    await ctx.cleanup();
+  });
+
+  async function signedInCookie() {
+    const client = new AuthClient(ctx.env, ctx.db);
+    await client.signIn(email, password);
+    const cookie = { name: PLAIN_SESSION_COOKIE, value: client.sessionCookie()! };
+    expect(await strategy.verify(cookie)).not.toBeNull(); // the check is now cached for the recheck window
+    return cookie;
+  }
+
+  /** Runs `sql` and waits until the feed marks a check of a session, user and role nobody named as stale. */
+  async function truncationHeard(sql: string) {
+    const unnamed = () => lastChangeFor({ sessionId: "never-named", userId: "never-named", roles: [] });
+    const before = unnamed();
+    await ctx.db.$executeRawUnsafe(sql);
+    return eventuallyTrue(async () => unnamed() > before);
+  }
+
+  it('TRUNCATE "Session" CASCADE (session data points at sessions) is heard and refuses a cached JWT session', async () => {
+    const cookie = await signedInCookie();
+    expect(await truncationHeard(`TRUNCATE "Session" CASCADE`)).toBe(true);
+    expect(await strategy.verify(cookie)).toBeNull();
+  });
+
+  it('TRUNCATE "RolePermission" is heard and the next request has no permissions', async () => {
+    const cookie = await signedInCookie();
+    expect((await strategy.verify(cookie))?.session.user.permissions).not.toEqual([]);
+    try {
+      expect(await truncationHeard(`TRUNCATE "RolePermission"`)).toBe(true);
+      expect((await strategy.verify(cookie))?.session.user.permissions).toEqual([]);
+    } finally {
+      await seedRolesAndPermissions(ctx.db);
+    }
+  });
+
+  it('TRUNCATE "User" CASCADE (as an operator must: sessions point at users) is heard and refuses the session', async () => {
+    const cookie = await signedInCookie();
+    try {
+      expect(await truncationHeard(`TRUNCATE "User" CASCADE`)).toBe(true);
+      expect(await strategy.verify(cookie)).toBeNull();
+    } finally {
+      await createUser(ctx.db, { email, password, role: "admin" });
+    }
   });
 });

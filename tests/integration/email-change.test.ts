@@ -129,9 +129,10 @@ describe("asking for an email change", () => {
     expect(note.text).not.toMatch(/https?:\/\//);
     expect(note.text + note.html).not.toContain(asker.email);
     expect(await mailTo(owner.email)).toHaveLength(1);
-    // The asker's pending link is still the one to the free address; nothing points at the taken one.
+    // Every request withdraws the asker's earlier link, to a taken address as to a free one (or whether the old
+    // link still works would tell them); nothing points at the taken one.
     const rows = await ctx.db.emailToken.findMany({ where: { userId: asker.id }, select: { email: true } });
-    expect(rows).toEqual([{ email: free }]);
+    expect(rows).toEqual([]);
     expect((await rowOf(asker.id)).email).toBe(asker.email);
     expect((await rowOf(owner.id)).email).toBe(owner.email);
   });
@@ -156,12 +157,16 @@ describe("asking for an email change", () => {
     const { token: firstToken } = await linkSentTo(first);
     await ask(user.id, second);
     const { token: secondToken } = await linkSentTo(second);
-    expect(await confirmEmailChange(ctx.db, { token: firstToken, signedIn: null, requestMeta: META })).toMatchObject({
+    expect(
+      await confirmEmailChange(ctx.db, ctx.env, { token: firstToken, signedIn: null, requestMeta: META }),
+    ).toMatchObject({
       status: "error",
       problem: "invalid",
     });
     expect((await rowOf(user.id)).email).toBe(user.email);
-    expect(await confirmEmailChange(ctx.db, { token: secondToken, signedIn: null, requestMeta: META })).toMatchObject({
+    expect(
+      await confirmEmailChange(ctx.db, ctx.env, { token: secondToken, signedIn: null, requestMeta: META }),
+    ).toMatchObject({
       status: "changed",
       email: second,
     });
@@ -214,12 +219,12 @@ describe.each(["database", "jwt"] as const)("confirming the change, %s sessions"
     expect((await rowOf(user.id)).email).toBe(user.email);
 
     const before = Date.now();
-    const result = await confirmEmailChange(ctx.db, {
+    const result = await confirmEmailChange(ctx.db, ctx.env, {
       token: new URL(url).searchParams.get("token"),
       signedIn: { userId: user.id, sessionId: here.sessionId },
       requestMeta: META,
     });
-    expect(result).toEqual({ status: "changed", email: target, staysSignedIn: true });
+    expect(result).toEqual({ status: "changed", email: target, credentialEpoch: 1, staysSignedIn: true });
     const row = await rowOf(user.id);
     expect(row.email).toBe(target);
     expect(row.emailVerified!.getTime()).toBeGreaterThanOrEqual(before - 1000);
@@ -232,7 +237,7 @@ describe.each(["database", "jwt"] as const)("confirming the change, %s sessions"
 
     // A reset link mailed to the old address no longer acts on the account; the change link works once.
     expect(await redeemEmailToken(ctx.db, "reset-password", reset)).toEqual({ ok: false, problem: "invalid" });
-    expect(await confirmEmailChange(ctx.db, { token, signedIn: null, requestMeta: META })).toMatchObject({
+    expect(await confirmEmailChange(ctx.db, ctx.env, { token, signedIn: null, requestMeta: META })).toMatchObject({
       problem: "used",
     });
 
@@ -258,7 +263,7 @@ describe.each(["database", "jwt"] as const)("confirming the change, %s sessions"
       (await ctx.db.emailToken.findFirstOrThrow({ where: { userId: user.id } })).email,
     );
     // Signed in, but to another account: that session is neither kept nor touched.
-    const result = await confirmEmailChange(ctx.db, {
+    const result = await confirmEmailChange(ctx.db, ctx.env, {
       token,
       signedIn: { userId: stranger.id, sessionId: strangers.sessionId },
       requestMeta: META,
@@ -292,7 +297,7 @@ describe.each(["database", "jwt"] as const)("confirming the change, %s sessions"
       [wrongPurpose, "invalid", /not valid/],
     ];
     for (const [bad, problem, message] of cases) {
-      const result = await confirmEmailChange(ctx.db, {
+      const result = await confirmEmailChange(ctx.db, ctx.env, {
         token: bad,
         signedIn: { userId: user.id, sessionId: session.sessionId },
         requestMeta: META,
@@ -304,7 +309,7 @@ describe.each(["database", "jwt"] as const)("confirming the change, %s sessions"
       where: { userId: user.id, purpose: "change-email" },
       data: { expires: new Date(Date.now() - 1000) },
     });
-    expect(await confirmEmailChange(ctx.db, { token, signedIn: null, requestMeta: META })).toMatchObject({
+    expect(await confirmEmailChange(ctx.db, ctx.env, { token, signedIn: null, requestMeta: META })).toMatchObject({
       problem: "expired",
       message: expect.stringMatching(/expired/),
     });
@@ -321,7 +326,7 @@ describe("races and a disabled account", () => {
     await ask(user.id, target);
     const { token } = await linkSentTo(target);
     await createUser(ctx.db, { email: target, password: PASSWORD });
-    expect(await confirmEmailChange(ctx.db, { token, signedIn: null, requestMeta: META })).toMatchObject({
+    expect(await confirmEmailChange(ctx.db, ctx.env, { token, signedIn: null, requestMeta: META })).toMatchObject({
       status: "error",
       problem: "taken",
       message: expect.stringMatching(/belongs to another account/),
@@ -338,7 +343,7 @@ describe("races and a disabled account", () => {
       ),
     );
     const results = await Promise.all(
-      tokens.map((token) => confirmEmailChange(ctx.db, { token, signedIn: null, requestMeta: META })),
+      tokens.map((token) => confirmEmailChange(ctx.db, ctx.env, { token, signedIn: null, requestMeta: META })),
     );
     expect(results.map((r) => r.status).sort()).toEqual(["changed", "error"]);
     expect(results.find((r) => r.status === "error")).toMatchObject({ problem: "taken" });
@@ -351,7 +356,7 @@ describe("races and a disabled account", () => {
     await ask(user.id, target);
     const { token } = await linkSentTo(target);
     await ctx.db.user.update({ where: { id: user.id }, data: { active: false } });
-    expect(await confirmEmailChange(ctx.db, { token, signedIn: null, requestMeta: META })).toMatchObject({
+    expect(await confirmEmailChange(ctx.db, ctx.env, { token, signedIn: null, requestMeta: META })).toMatchObject({
       problem: "invalid",
     });
     expect((await rowOf(user.id)).email).toBe(user.email);

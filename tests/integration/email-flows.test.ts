@@ -2,8 +2,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PLAIN_SESSION_COOKIE } from "../../lib/auth/session-cookie";
 import { createSessionStrategy } from "../../lib/auth/strategy";
-import { confirmEmailAddress, requestVerificationLink, sendVerificationLink } from "../../lib/email-verification";
+import { peekEmailToken } from "../../lib/auth/email-tokens";
+import { confirmSignUp, declineSignUp } from "../../lib/confirm-sign-up";
+import { requestVerificationLink, sendVerificationLink } from "../../lib/email-verification";
 import { answeredRequestsDone } from "../../lib/link-mail";
+import { whenMailQueueEmpty } from "../../lib/mail";
 import { checkResetLink, requestPasswordReset, resetPassword } from "../../lib/password-reset";
 import { signUp } from "../../lib/sign-up";
 import { startMailCatcher, type CaughtMail } from "../../harness/mail-catcher";
@@ -61,8 +64,8 @@ describe.each(["database", "jwt"] as const)("email flows, %s sessions", (strateg
 
     expect(await sendVerificationLink(ctx.db, ctx.env, { user, origin: ORIGIN })).toBe(true);
     const token = linkIn(await catcher.waitFor({ to: email, subject: /Confirm your email/ }), "/verify-email");
-    expect(await confirmEmailAddress(ctx.db, token)).toEqual({ ok: true });
-    expect(await confirmEmailAddress(ctx.db, token)).toEqual({ ok: false, problem: "used" });
+    expect(await confirmSignUp(ctx.db, ctx.env, { token, password, client: null })).toEqual({ status: "confirmed" });
+    expect(await confirmSignUp(ctx.db, ctx.env, { token, password, client: null })).toMatchObject({ problem: "used" });
     expect((await ctx.db.user.findUnique({ where: { id: user.id } }))!.emailVerified).toBeInstanceOf(Date);
     const { client, location } = await signIn(email, password);
     expect(location).not.toContain("error");
@@ -149,7 +152,10 @@ describe.each(["database", "jwt"] as const)("email flows, %s sessions", (strateg
     for (const token of ["", "x".repeat(100_000), "A".repeat(43), "not a token", undefined, 7, "\u0000".repeat(43)]) {
       const result = await resetPassword(ctx.db, ctx.env, { token, newPassword, confirmPassword: newPassword, meta });
       expect(result).toEqual({ status: "error", message: expect.stringContaining("not valid") });
-      expect(await confirmEmailAddress(ctx.db, token)).toEqual({ ok: false, problem: "invalid" });
+      expect(await confirmSignUp(ctx.db, ctx.env, { token, password, client: null })).toMatchObject({
+        problem: "invalid",
+      });
+      expect(await declineSignUp(ctx.db, { token })).toMatchObject({ problem: "invalid" });
     }
     // A confirmation link is not a reset link.
     const email = fresh("wrong-purpose");
@@ -348,5 +354,109 @@ describe("signing up when confirmation is required", () => {
       `sign-up answer: median ${typical.toFixed(1)} ms; with an account minus new, median of 40 pairs ${difference.toFixed(1)} ms`,
     );
     expect(Math.abs(difference) / typical).toBeLessThan(0.05);
+  });
+});
+
+describe("the confirmation link: the account's password confirms it; the address's owner can decline it", () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext({
+      AUTH_EMAIL_VERIFICATION: "required",
+      AUTH_SIGNIN_MAX_FAILURES: "3",
+      AUTH_SIGNIN_LOCKOUT_SECONDS: "300",
+    });
+  });
+  afterAll(() => ctx.cleanup());
+
+  /** A sign-up as the form makes it, and the token of the confirmation link it mailed. */
+  async function signUpAndTakeLink(email: string, secret: string): Promise<string> {
+    const answer = await signUp(
+      ctx.db,
+      ctx.env,
+      { name: "Someone New", email, password: secret },
+      { addressLimit: null, origin: ORIGIN, ip: null },
+    );
+    expect(answer).toEqual({ status: "check_inbox", email });
+    return linkIn(await catcher.waitFor({ to: email, subject: /Confirm your email/ }), "/verify-email");
+  }
+  const confirm = (token: string, secret: string) =>
+    confirmSignUp(ctx.db, ctx.env, { token, password: secret, client: "203.0.113.9" });
+  const verifiedAt = async (email: string) => (await ctx.db.user.findUniqueOrThrow({ where: { email } })).emailVerified;
+  const mailTo = async (email: string) => (await catcher.messages()).filter((mail) => mail.to.includes(email)).length;
+
+  it("a stranger signed up with the owner's address: the owner's click confirms nothing without the stranger's password", async () => {
+    const victim = fresh("squatted");
+    const token = await signUpAndTakeLink(victim, "the-strangers-own-password");
+    for (const guess of ["", "the-owners-usual-password"]) {
+      const answer = await confirm(token, guess);
+      expect(answer).toMatchObject({ status: "error", problem: "password" });
+      expect(answer).toHaveProperty("fieldErrors.password", [expect.any(String)]);
+    }
+    expect(await verifiedAt(victim)).toBeNull();
+    // The link still works (for the real sign-up-er, or for "I did not sign up"), and the account still cannot sign in.
+    expect((await peekEmailToken(ctx.db, "verify-email", token)).ok).toBe(true);
+    const signIn = await new AuthClient(ctx.env, ctx.db).signIn(victim, "the-strangers-own-password");
+    expect(signIn.headers.get("location")).toContain("code=unverified");
+  });
+
+  it("whoever signed up confirms with their password, once", async () => {
+    const email = fresh("confirm-own");
+    const token = await signUpAndTakeLink(email, "my-own-chosen-password");
+    expect(await confirm(token, "my-own-chosen-password")).toEqual({ status: "confirmed" });
+    expect(await verifiedAt(email)).toBeInstanceOf(Date);
+    expect(await confirm(token, "my-own-chosen-password")).toMatchObject({ status: "error", problem: "used" });
+    expect(await declineSignUp(ctx.db, { token })).toMatchObject({ status: "error", problem: "used" });
+    expect(await ctx.db.user.count({ where: { email } })).toBe(1);
+  });
+
+  it("wrong passwords are throttled like sign-in passwords; the link outlives the lockout", async () => {
+    const email = fresh("confirm-guesses");
+    const token = await signUpAndTakeLink(email, "the-right-password-1");
+    for (let i = 0; i < 3; i++) expect(await confirm(token, `guess-${i}`)).toMatchObject({ problem: "password" });
+    // The limit reached, even the right password is refused until the lockout is over.
+    expect(await confirm(token, "the-right-password-1")).toEqual({
+      status: "error",
+      problem: "password",
+      message: expect.stringContaining("Too many wrong passwords"),
+    });
+    expect(await verifiedAt(email)).toBeNull();
+    passTime(301 * 1000);
+    expect(await confirm(token, "the-right-password-1")).toEqual({ status: "confirmed" });
+  });
+
+  it("I did not sign up: the unconfirmed account is removed, nobody is told, and the address is free again", async () => {
+    const victim = fresh("declined");
+    const token = await signUpAndTakeLink(victim, "the-strangers-own-password");
+    const mailsBefore = await mailTo(victim);
+    expect(await declineSignUp(ctx.db, { token })).toEqual({ status: "removed" });
+    expect(await ctx.db.user.findUnique({ where: { email: victim } })).toBeNull();
+    expect(await ctx.db.emailToken.count({ where: { email: victim } })).toBe(0);
+    await whenMailQueueEmpty();
+    await answeredRequestsDone();
+    expect(await mailTo(victim)).toBe(mailsBefore);
+    expect(await confirm(token, "the-strangers-own-password")).toMatchObject({ status: "error", problem: "invalid" });
+    // The owner can now sign up themselves: a new account and a confirmation link, not "someone tried to sign up".
+    await signUpAndTakeLink(victim, "the-owners-own-password");
+  });
+
+  it("a confirmed account is never removed this way, nor an unconfirmed one that has signed in", async () => {
+    const confirmed = fresh("decline-confirmed");
+    const first = await signUpAndTakeLink(confirmed, "the-first-password-1");
+    // Confirmed since the link was sent (a password reset confirms the address, for one).
+    await ctx.db.user.update({ where: { email: confirmed }, data: { emailVerified: new Date() } });
+    expect(await declineSignUp(ctx.db, { token: first })).toEqual({ status: "kept" });
+    expect(await verifiedAt(confirmed)).toBeInstanceOf(Date);
+
+    // Where confirmation is optional, a new account signs in before confirming: it has been used.
+    const used = fresh("decline-used");
+    const user = await createUser(ctx.db, { email: used, password, verified: false });
+    const optional = { ...ctx.env, AUTH_EMAIL_VERIFICATION: "optional" as const };
+    expect((await new AuthClient(optional, ctx.db).signIn(used, password)).headers.get("location")).not.toContain(
+      "error",
+    );
+    await sendVerificationLink(ctx.db, ctx.env, { user, origin: ORIGIN });
+    const second = linkIn(await catcher.waitFor({ to: used, subject: /Confirm your email/ }), "/verify-email");
+    expect(await declineSignUp(ctx.db, { token: second })).toEqual({ status: "kept" });
+    expect(await ctx.db.user.count({ where: { id: user.id } })).toBe(1);
   });
 });

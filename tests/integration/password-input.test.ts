@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { changePassword } from "../../lib/account";
+import { changePassword } from "../../lib/account/change-password";
 import { bcryptCost } from "../../lib/password";
 import { registerUser } from "../../lib/registration";
 import { PASSWORD_CONTROL_CHARACTER_MESSAGE, PASSWORD_ILL_FORMED_MESSAGE } from "../../lib/validation";

@@ -18,6 +18,7 @@ import {
 } from "../support/cli";
 import { cloneTemplate, projectRoot, type TestDatabase } from "../../harness/databases";
 import { createUser } from "../support/users";
+import { throttleKeys } from "../../lib/auth/throttle";
 
 // The operator scripts, run as real processes (node + tsx, stdin a pipe, so no terminal) against throwaway
 // databases. Every variable the scripts read is set here, so the project's .env (loaded without overriding)
@@ -226,6 +227,62 @@ describe("npm run sessions", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("Deleted 1 expired session(s), ");
     expect(await sessionIds()).toEqual(["alice-laptop"]);
+  });
+
+  it("purge-expired deletes never-confirmed accounts once AUTH_UNCONFIRMED_ACCOUNT_DAYS old (confirmation required) and counters past every limit's window", async () => {
+    const MINUTE = 60 * 1000;
+    const ago = (ms: number) => new Date(Date.now() - ms);
+    await withDb(database.url, async (db) => {
+      for (const [email, days] of [
+        ["stale-unconfirmed@example.com", 8],
+        ["new-unconfirmed@example.com", 2],
+      ] as const) {
+        const { id } = await createUser(db, { email, verified: false });
+        await db.user.update({ where: { id }, data: { createdAt: ago(days * DAY) } });
+      }
+      const counter = (key: string, windowStart: Date, lockedUntil: Date | null = null) =>
+        db.signInThrottle.create({ data: { key, failures: 3, windowStart, lockedUntil } });
+      // Forgot-password counters (per mailbox and per client address) count for an hour.
+      await counter(throttleKeys.emailTo("reset@example.com"), ago(30 * MINUTE));
+      await counter(throttleKeys.emailFrom("198.51.100.4"), ago(30 * MINUTE));
+      await counter(throttleKeys.emailTo("old-reset@example.com"), ago(61 * MINUTE));
+      await counter(throttleKeys.registration("198.51.100.4"), ago(3 * 60 * MINUTE));
+      await counter(throttleKeys.account("old@example.com"), ago(61 * MINUTE));
+      await counter(throttleKeys.account("locked@example.com"), ago(3 * 60 * MINUTE), new Date(Date.now() + DAY));
+    });
+    const purge = (extra: Record<string, string>) =>
+      runScript(
+        "sessions.ts",
+        ["purge-expired"],
+        scriptEnv(database.url, { AUTH_UNCONFIRMED_ACCOUNT_DAYS: "7", ...extra }),
+      );
+    const emails = () =>
+      withDb(database.url, async (db) => (await db.user.findMany({ select: { email: true } })).map((u) => u.email));
+    const counters = () =>
+      withDb(database.url, async (db) =>
+        (await db.signInThrottle.findMany({ select: { key: true } })).map((r) => r.key),
+      );
+
+    // Confirmation optional: an unconfirmed account is a working one. A 2-hour sign-in window keeps every counter
+    // younger than that (one window for all: the longest).
+    const optional = await purge({ AUTH_EMAIL_VERIFICATION: "optional", AUTH_SIGNIN_WINDOW_SECONDS: "7200" });
+    expect(optional.code).toBe(0);
+    expect(optional.stdout).toContain("0 never-confirmed account(s) and 1 stale throttle counter(s).");
+    expect(await emails()).toContain("stale-unconfirmed@example.com");
+    expect(await counters()).toContain(throttleKeys.account("old@example.com"));
+    expect(await counters()).toContain(throttleKeys.emailTo("old-reset@example.com"));
+
+    const required = await purge({ AUTH_EMAIL_VERIFICATION: "required", AUTH_SIGNIN_WINDOW_SECONDS: "900" });
+    expect(required.code).toBe(0);
+    expect(required.stdout).toContain("1 never-confirmed account(s) and 2 stale throttle counter(s).");
+    expect((await emails()).sort()).toEqual(["alice@example.com", "bob@example.com", "new-unconfirmed@example.com"]);
+    expect((await counters()).sort()).toEqual(
+      [
+        throttleKeys.emailTo("reset@example.com"),
+        throttleKeys.emailFrom("198.51.100.4"),
+        throttleKeys.account("locked@example.com"),
+      ].sort(),
+    );
   });
 
   it("prints the usage for an unknown or missing command", async () => {

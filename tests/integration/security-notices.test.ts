@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueDeviceToken } from "../../lib/auth/device-cookie";
 import { issueEmailToken, redeemEmailToken } from "../../lib/auth/email-tokens";
-import { changePassword } from "../../lib/account";
+import { changePassword } from "../../lib/account/change-password";
 import { whenMailQueueEmpty } from "../../lib/mail";
 import { noticeEmailChanged, noticePasswordChanged } from "../../lib/security-notices";
 import { startMailCatcher, type MailCatcher } from "../../harness/mail-catcher";
@@ -77,14 +77,19 @@ describe("new sign-in notices", () => {
 
   it("a browser with a valid device cookie for the account is not", async () => {
     const user = await newUser("known", { createdDaysAgo: 3 });
-    expect(await signIn(user.email, { device: issueDeviceToken(TEST_SECRET, user.email) })).toBe(true);
+    expect(
+      await signIn(user.email, { device: issueDeviceToken(TEST_SECRET, { email: user.email, credentialEpoch: 0 }) }),
+    ).toBe(true);
     expect(await noticesTo(user.email, NEW_SIGN_IN)).toEqual([]);
   });
 
   it("a device cookie of another account, or a forged one, counts as none", async () => {
     const user = await newUser("forged", { createdDaysAgo: 3 });
-    const other = issueDeviceToken(TEST_SECRET, "someone-else@example.com");
-    const forged = issueDeviceToken("another-secret-that-is-long-enough-0123456789", user.email);
+    const other = issueDeviceToken(TEST_SECRET, { email: "someone-else@example.com", credentialEpoch: 0 });
+    const forged = issueDeviceToken("another-secret-that-is-long-enough-0123456789", {
+      email: user.email,
+      credentialEpoch: 0,
+    });
     expect(await signIn(user.email, { device: other })).toBe(true);
     expect(await signIn(user.email, { device: forged })).toBe(true);
     expect(await noticesTo(user.email, NEW_SIGN_IN)).toHaveLength(2);
@@ -170,11 +175,11 @@ describe("password-changed notice", () => {
   it("noticeEmailChanged goes to the old address and only hints at the new one; a header injection goes nowhere", async () => {
     const oldEmail = `old-${++counter}@example.com`;
     noticeEmailChanged(
-      { oldEmail, newEmail: "someone.new@example.org" },
+      { oldEmail, newEmail: "someone.new@example.org", undoUrl: null, undoDays: 7 },
       { at: new Date(), userAgent: "x\r\nBcc: attacker@evil.test", ip: null },
     );
     noticeEmailChanged(
-      { oldEmail: "victim@example.com\r\nBcc: attacker@evil.test", newEmail: "x@y.z" },
+      { oldEmail: "victim@example.com\r\nBcc: attacker@evil.test", newEmail: "x@y.z", undoUrl: null, undoDays: 7 },
       {
         at: new Date(),
         userAgent: null,

@@ -3,9 +3,11 @@ import {
   activeSessionRules,
   listActiveSessions,
   purgeExpiredSessions,
+  purgeRules,
   revokeSession,
   revokeUserSessions,
 } from "../../lib/auth/session-admin";
+import { parseEnv } from "../../lib/env";
 import { createTestContext, type TestContext } from "../support/test-env";
 import { createUser } from "../support/users";
 
@@ -179,7 +181,13 @@ describe("session administration", () => {
       onBatch: (table, deleted) => batches.push([table, deleted]),
     });
 
-    expect(result).toEqual({ sessions: 2650, verificationTokens: 2, emailTokens: 2, sessionData: 0 });
+    expect(result).toEqual({
+      unconfirmedAccounts: 0,
+      sessions: 2650,
+      verificationTokens: 2,
+      emailTokens: 2,
+      sessionData: 0,
+    });
     expect(batches).toEqual([
       ["sessions", 1000],
       ["sessions", 1000],
@@ -196,6 +204,7 @@ describe("session administration", () => {
     expect(await ctx.db.emailToken.findMany({ select: { tokenHash: true } })).toEqual([{ tokenHash: "pending-link" }]);
 
     expect(await purgeExpiredSessions(ctx.db)).toEqual({
+      unconfirmedAccounts: 0,
       sessions: 0,
       verificationTokens: 0,
       emailTokens: 0,
@@ -232,6 +241,7 @@ describe("session administration", () => {
     await databaseSession("fresh", bob);
 
     expect(await purgeExpiredSessions(ctx.db)).toEqual({
+      unconfirmedAccounts: 0,
       sessions: 1,
       verificationTokens: 0,
       emailTokens: 0,
@@ -243,9 +253,67 @@ describe("session administration", () => {
       batchSize: 1,
       onBatch: (table, deleted) => table === "sessions" && batches.push(deleted),
     });
-    expect(result).toEqual({ sessions: 2, verificationTokens: 0, emailTokens: 0, sessionData: 0 });
+    expect(result).toEqual({
+      unconfirmedAccounts: 0,
+      sessions: 2,
+      verificationTokens: 0,
+      emailTokens: 0,
+      sessionData: 0,
+    });
     expect(batches).toEqual([1, 1]);
     expect((await ctx.db.session.findMany({ select: { id: true } })).map((s) => s.id)).toEqual(["fresh"]);
+  });
+
+  it("deletes accounts never confirmed and never signed in once AUTH_UNCONFIRMED_ACCOUNT_DAYS old, and no other", async () => {
+    const account = async (email: string, { verified = false, daysOld = 8, active = true } = {}) => {
+      const { id } = await createUser(ctx.db, { email, verified });
+      await ctx.db.user.update({ where: { id }, data: { createdAt: at(-daysOld * DAY), active } });
+      return id;
+    };
+    const link = (userId: string, tokenHash: string, expires: Date) =>
+      ctx.db.emailToken.create({
+        data: { purpose: "verify-email", tokenHash, userId, email: "x@example.com", expires },
+      });
+    const gone = await account("never-confirmed@example.com");
+    await link(await account("link-expired@example.com"), "unconfirmed-expired-link", at(-HOUR));
+    await account("almost-7-days@example.com", { daysOld: 6.9 });
+    // users:create, the seed and accounts from before confirmation existed all count as confirmed.
+    await account("confirmed@example.com", { verified: true, daysOld: 400 });
+    // A session row of either strategy, even an expired one, shows a sign-in (from AUTH_EMAIL_VERIFICATION=optional).
+    await databaseSession("unconfirmed-signed-in", await account("signed-in@example.com"), { expires: at(-HOUR) });
+    await jwtSession("unconfirmed-jwt", await account("signed-in-jwt@example.com"));
+    await account("disabled@example.com", { active: false });
+    // A link asked for again (or not yet expired) may still confirm the account.
+    await link(await account("link-pending@example.com"), "unconfirmed-pending-link", at(HOUR));
+    const emails = async () => (await ctx.db.user.findMany({ select: { email: true } })).map((u) => u.email).sort();
+    const before = await emails();
+
+    const batches: number[] = [];
+    const result = await purgeExpiredSessions(ctx.db, {
+      unconfirmedAccountDays: 7,
+      batchSize: 1,
+      onBatch: (table, deleted) => table === "unconfirmedAccounts" && batches.push(deleted),
+    });
+    expect(result.unconfirmedAccounts).toBe(2);
+    expect(batches).toEqual([1, 1]);
+    const deleted = ["link-expired@example.com", "never-confirmed@example.com"];
+    expect(await emails()).toEqual(before.filter((email) => !deleted.includes(email)));
+    expect(await ctx.db.emailToken.count({ where: { userId: gone } })).toBe(0);
+
+    // Without the setting (confirmation optional or off: purgeRules) no account goes.
+    await account("never-confirmed-2@example.com");
+    expect((await purgeExpiredSessions(ctx.db)).unconfirmedAccounts).toBe(0);
+    expect(await emails()).toContain("never-confirmed-2@example.com");
+    await expect(purgeExpiredSessions(ctx.db, { unconfirmedAccountDays: 0 })).rejects.toThrow(RangeError);
+  });
+
+  it("purgeRules deletes unconfirmed accounts only when confirming is required, after 7 days unless set", () => {
+    const rules = (vars: Record<string, string>) => purgeRules(parseEnv({ NODE_ENV: "test", ...vars }));
+    expect(rules({})).toEqual({ absoluteMaxAgeSeconds: WEEK_SECONDS, unconfirmedAccountDays: 7 });
+    expect(rules({ AUTH_UNCONFIRMED_ACCOUNT_DAYS: "30" }).unconfirmedAccountDays).toBe(30);
+    expect(rules({ AUTH_EMAIL_VERIFICATION: "optional" }).unconfirmedAccountDays).toBeUndefined();
+    expect(rules({ AUTH_EMAIL_VERIFICATION: "off" }).unconfirmedAccountDays).toBeUndefined();
+    expect(() => rules({ AUTH_UNCONFIRMED_ACCOUNT_DAYS: "0" })).toThrow(/AUTH_UNCONFIRMED_ACCOUNT_DAYS/);
   });
 
   it("refuses a batch size that is not a positive integer", async () => {

@@ -76,6 +76,29 @@ describe.each(["database", "jwt"] as const)("session lifecycle, %s strategy", (s
     expect(await forged.session()).toBeNull();
   });
 
+  it.runIf(strategy === "jwt")(
+    "ASVS 7.3.1 idle timeout is exact: a JWT works 1 s before its exp and not 1 s after (Auth.js alone allows 15 s)",
+    async () => {
+      const client = await signedIn();
+      const copied = client.sessionCookie()!;
+      const { exp } = (await decode({ token: copied, secret: TEST_SECRET, salt: SALT }))!;
+      const verify = createSessionStrategy(ctx.env, ctx.db).verify;
+
+      passTime(exp! * 1000 - 1000 - Date.now());
+      expect(await verify({ name: SALT, value: copied })).not.toBeNull();
+      expect(await client.session()).not.toBeNull(); // the browser's own cookie is re-issued, the row slides
+
+      passTime(2000);
+      // The copy left idle is past its exp while its session is still in use (and re-checked just now).
+      expect(await verify({ name: SALT, value: copied })).toBeNull();
+      const idle = new AuthClient(ctx.env, ctx.db);
+      idle.cookies.set(SALT, copied);
+      expect(await idle.session()).toBeNull();
+      expect(await client.session()).not.toBeNull();
+      await client.signOut();
+    },
+  );
+
   it.runIf(strategy === "database")(
     "ASVS 7.3.2 absolute lifetime: a session older than AUTH_SESSION_ABSOLUTE_MAX_AGE ends even when active",
     async () => {
@@ -213,4 +236,49 @@ describe("forged JWTs are rejected (ASVS 9.1.1)", () => {
     const token = await encode({ token: { ...claims(), claimsCheckedAt: 0 }, secret: TEST_SECRET, salt: SALT });
     expect(await sessionWith(token)).toBeNull();
   });
+});
+
+describe.each(["database", "jwt"] as const)("sliding idle expiry, %s strategy", (strategy) => {
+  let ctx: TestContext;
+  const email = "slide@example.com";
+  const password = "correct-horse-battery";
+  beforeAll(async () => {
+    ctx = await createTestContext({
+      AUTH_SESSION_STRATEGY: strategy,
+      AUTH_SESSION_MAX_AGE: "3600",
+      AUTH_SESSION_UPDATE_AGE: "600",
+      AUTH_JWT_RECHECK_SECONDS: String(RECHECK_SECONDS),
+    });
+    await createUser(ctx.db, { email, password });
+  });
+  afterAll(() => ctx.cleanup());
+
+  it("ASVS 7.3.1 a session used after the update age gets a later expiry and outlives its first one", async () => {
+    const client = new AuthClient(ctx.env, ctx.db);
+    await client.signIn(email, password);
+    const expiryOf = async () => (await ctx.db.session.findFirstOrThrow({ where: { user: { email } } })).expires;
+    const first = await expiryOf();
+    passTime(700_000);
+    expect(await client.session()).not.toBeNull(); // used past the update age: the expiry moves
+    expect((await expiryOf()).getTime()).toBeGreaterThan(first.getTime() + 600_000);
+    passTime(3_000_000); // past the first expiry, within the new one
+    expect(await client.session()).toMatchObject({ user: { email } });
+  });
+
+  it.runIf(strategy === "database")(
+    "the app's own check (DAL, proxy) slides a database session the same way",
+    async () => {
+      const client = new AuthClient(ctx.env, ctx.db);
+      await client.signIn(email, password);
+      const cookie = { name: PLAIN_SESSION_COOKIE, value: client.sessionCookie()! };
+      const verify = createSessionStrategy(ctx.env, ctx.db).verify;
+      const first = (await verify(cookie))!.session.expires;
+      passTime(700_000);
+      expect(new Date((await verify(cookie))!.session.expires).getTime()).toBeGreaterThan(
+        new Date(first).getTime() + 600_000,
+      );
+      passTime(3_000_000);
+      expect(await verify(cookie)).not.toBeNull();
+    },
+  );
 });

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { projectRoot } from "../../harness/databases";
 import { UNUSED_SMTP_URL } from "../../harness/mail-catcher";
+import { UNUSED_AUTH_URL } from "../../harness/server";
 import { TEST_SECRET } from "./test-env";
 
 // Runs the project's CLI scripts exactly as `npm run …` does (node + tsx), in a child process whose stdin is a
@@ -19,8 +20,9 @@ export function scriptEnv(databaseUrl: string, extra: Record<string, string> = {
     NODE_ENV: "test",
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: TEST_SECRET,
-    // Production runs (seed, reset refusals) need one; no script sends mail.
+    // Production runs (seed, reset refusals) need these; no script sends mail or makes a link.
     SMTP_URL: UNUSED_SMTP_URL,
+    AUTH_URL: UNUSED_AUTH_URL,
     AUTH_BCRYPT_COST: "4",
     AUTH_HASH_WORKERS: "1",
     // Empty means "not set" to the scripts, and keeps any value in .env from being used.

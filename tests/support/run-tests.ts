@@ -5,17 +5,19 @@
 //   E2E_PROVIDERS=sqlite,postgresql   E2E_STRATEGIES=database,jwt   narrow the matrix
 //   INTEGRATION_PROVIDERS=sqlite,postgresql                          the same for the integration steps
 //   E2E_FILES="account browser"       only e2e files whose path contains one of these words
+//   Each e2e file runs only in the combinations its behaviour depends on (tests/support/e2e-matrix.ts).
 //   TEST_POSTGRES_URL=postgresql://…/postgres   the PostgreSQL server to use (else 127.0.0.1:5432 when it answers,
 //   else an embedded one started for the run); TEST_POSTGRES=embedded always starts the embedded one
 //   CHROMIUM_PATH=…                   the browser (else an installed Chrome/Chromium is looked for)
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createDb } from "../../lib/db";
 import { parseEnv } from "../../lib/env";
 import { seed } from "../../lib/seed";
 import { findChromium } from "./chromium-path";
+import { filesFor, unclassified } from "./e2e-matrix";
 import { cloneTemplate, createTemplate, projectRoot } from "../../harness/databases";
 import { serverEnv, startServer } from "../../harness/server";
 import { findOrStartPostgres, type TestPostgres } from "../../harness/postgres";
@@ -38,7 +40,7 @@ const E2E_CLIENT_REFRESH_SECONDS = "2";
 const vitest = join(projectRoot, "node_modules", "vitest", "vitest.mjs");
 const next = join(projectRoot, "node_modules", "next", "dist", "bin", "next");
 
-const results: { name: string; ok: boolean; seconds: number; failures: string[] }[] = [];
+const results: { name: string; ok: boolean; seconds: number; failures: string[]; report?: string }[] = [];
 
 // Servers and test processes this run started: an interrupted run (Ctrl-C, a CI timeout) stops them instead of
 // leaving them behind, and the embedded PostgreSQL (if one was started) after them.
@@ -84,7 +86,8 @@ async function run(
   });
   if (interrupted) return new Promise<boolean>(() => {});
   const ok = status === 0;
-  results.push({ name, ok, seconds: (Date.now() - started) / 1000, failures: ok ? [] : failuresIn(reportFile) });
+  const seconds = (Date.now() - started) / 1000;
+  results.push({ name, ok, seconds, failures: ok ? [] : failuresIn(reportFile), report: reportFile });
   return ok;
 }
 
@@ -101,6 +104,8 @@ type JsonReport = {
   testResults?: {
     name: string;
     status: string;
+    startTime?: number;
+    endTime?: number;
     message?: string;
     assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
   }[];
@@ -128,6 +133,51 @@ function failuresIn(file: string | undefined): string[] {
   });
 }
 
+const e2eFiles = readdirSync(join(projectRoot, "tests", "e2e")).filter((file) => file.endsWith(".test.ts"));
+
+/** The e2e files this combination runs: the matrix's choice, narrowed by E2E_FILES. */
+function e2eFilesFor(combination: { provider: "sqlite" | "postgresql"; strategy: "database" | "jwt" }): string[] {
+  const words = list("E2E_FILES", [])
+    .flatMap((f) => f.split(" "))
+    .filter(Boolean);
+  return filesFor(e2eFiles, combination, { providers, strategies }).filter(
+    (file) => !words.length || words.some((word) => file.includes(word)),
+  );
+}
+
+/** The slowest test files of the run, from each step's JSON report. */
+function slowestFiles(count: number): { step: string; path: string; seconds: number }[] {
+  return results
+    .flatMap(({ name, report }) => {
+      let parsed: JsonReport;
+      try {
+        parsed = JSON.parse(readFileSync(report ?? "", "utf8")) as JsonReport;
+      } catch {
+        return [];
+      }
+      return (parsed.testResults ?? []).map((file) => ({
+        step: name,
+        path: file.name.replace(`${projectRoot}/`, ""),
+        seconds: ((file.endTime ?? 0) - (file.startTime ?? 0)) / 1000,
+      }));
+    })
+    .sort((a, b) => b.seconds - a.seconds)
+    .slice(0, count);
+}
+
+// Each step's time budget (seconds) on a 2-core machine: a step past it gets a warning line, not a failure, so
+// a suite that slowly grows is noticed before it outgrows CI.
+const BUDGET_FILE = join(projectRoot, "tests", "budgets.json");
+function overBudget(): string[] {
+  const budgets = JSON.parse(readFileSync(BUDGET_FILE, "utf8")) as Record<string, number>;
+  return results.flatMap(({ name, seconds }) => {
+    const budget = budgets[name];
+    return budget !== undefined && seconds > budget
+      ? [`WARN  ${name} took ${seconds.toFixed(0)} s, over its budget of ${budget} s (tests/budgets.json)`]
+      : [];
+  });
+}
+
 async function e2e(provider: "sqlite" | "postgresql") {
   // Every server of the run (the shared one here, and the files' own) sends to this catcher; the tests read it.
   const mail = await harnessMailbox();
@@ -144,13 +194,19 @@ async function e2e(provider: "sqlite" | "postgresql") {
         AUTH_JWT_RECHECK_SECONDS: E2E_JWT_RECHECK_SECONDS,
         AUTH_CLIENT_REFRESH_SECONDS: E2E_CLIENT_REFRESH_SECONDS,
       });
+      const files = e2eFilesFor({ provider, strategy });
+      if (!files.length) {
+        console.log(`\n━━ e2e ${provider} ${strategy}: no file depends on this combination ━━`);
+        await database.drop();
+        continue;
+      }
       const server = await startServer(env);
       liveServers.add(server);
       try {
         const ok = await run(
           `e2e ${provider} ${strategy}`,
           process.execPath,
-          vitestRun("--project", "e2e", ...list("E2E_FILES", []).flatMap((f) => f.split(" "))),
+          vitestRun("--project", "e2e", ...files.map((file) => join("tests", "e2e", file))),
           {
             E2E_BASE_URL: server.url,
             E2E_DATABASE_URL: database.url,
@@ -224,6 +280,11 @@ async function steps(browserMissing: string | undefined) {
 
 async function main() {
   const started = Date.now();
+  const missing = unclassified(e2eFiles);
+  if (missing.length) {
+    console.error(`Not in tests/support/e2e-matrix.ts (say what each depends on): ${missing.join(", ")}`);
+    process.exit(1);
+  }
   // The browser is looked for first: without one the e2e steps (and their build) are left out, the rest still runs.
   const browser = only.includes("e2e") ? findChromium() : undefined;
   if (browser?.path) {
@@ -253,6 +314,10 @@ async function main() {
     console.log(`${r.ok ? "PASS" : "FAIL"}  ${r.name.padEnd(28)} ${r.seconds.toFixed(1)} s`);
     for (const failure of r.failures.slice(0, 10)) console.log(`      ✗ ${failure}`);
   }
+  console.log("\n━━ slowest test files ━━");
+  for (const file of slowestFiles(10))
+    console.log(`${file.seconds.toFixed(1).padStart(7)} s  ${file.path}  (${file.step})`);
+  for (const warning of overBudget()) console.log(warning);
   rmSync(reports, { recursive: true, force: true });
   if (browser?.instruction) console.log(`SKIP  ${"next build, e2e".padEnd(28)} no browser`);
   console.log(`Total ${((Date.now() - started) / 1000).toFixed(0)} s`);

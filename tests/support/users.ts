@@ -1,5 +1,5 @@
 import type { Db } from "../../lib/db";
-import { hashPassword } from "../../lib/password";
+import bcrypt from "bcryptjs";
 
 export async function createUser(
   db: Db,
@@ -17,7 +17,8 @@ export async function createUser(
       email,
       name,
       roleName: role,
-      passwordHash: await hashPassword(password, cost),
+      // Straight bcrypt: a fixture is not a request, and must not compete for the app's hashing queue.
+      passwordHash: await bcrypt.hash(password, cost),
       emailVerified: verified ? new Date() : null,
     },
     select: { id: true, email: true },

@@ -12,7 +12,12 @@ describe("parseEnv", () => {
   });
 
   it("uses cost 12 by default in production", () => {
-    const production = { NODE_ENV: "production", AUTH_SECRET: secret, SMTP_URL: "smtp://smtp.example.com" };
+    const production = {
+      NODE_ENV: "production",
+      AUTH_SECRET: secret,
+      SMTP_URL: "smtp://smtp.example.com",
+      AUTH_URL: "https://app.example.com",
+    };
     expect(parseEnv(production).AUTH_BCRYPT_COST).toBe(12);
   });
 

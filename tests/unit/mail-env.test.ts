@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_MAIL_FROM, EnvError, parseEnv } from "../../lib/env";
 
 const secret = "x".repeat(32);
-const production = { NODE_ENV: "production", AUTH_SECRET: secret };
+const production = { NODE_ENV: "production", AUTH_SECRET: secret, AUTH_URL: "https://app.example.com" };
 
 describe("mail settings", () => {
   it("takes smtp:// and smtps:// URLs, and nothing else, without echoing the URL (it holds a password)", () => {
@@ -31,7 +31,9 @@ describe("mail settings", () => {
     expect(() => parseEnv({ ...production, NEXT_PHASE: "phase-production-build" })).not.toThrow();
     expect(() => parseEnv({ ...production, SMTP_URL: "smtp://smtp.example.com" })).not.toThrow();
     // Everything missing is named at once.
-    expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/AUTH_SECRET: required[^]*SMTP_URL: required/);
+    expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(
+      /AUTH_SECRET: required[^]*SMTP_URL: required[^]*AUTH_URL: required/,
+    );
     // Outside production, mail goes to the development mailbox.
     expect(parseEnv({ NODE_ENV: "development" }).SMTP_URL).toBeUndefined();
   });

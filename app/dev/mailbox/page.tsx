@@ -3,14 +3,14 @@ import { notFound } from "next/navigation";
 import { Card } from "@/components/ui";
 import { getEnv } from "@/lib/env";
 import { formatDateTime } from "@/lib/format-date";
-import { devMailbox } from "@/lib/mail/dev-mailbox";
+import { devMailbox, devMailboxAllowed } from "@/lib/mail/dev-mailbox";
 
 // Development only: the mail the app "sent" without SMTP_URL (lib/mail/dev-mailbox.ts), newest first.
 
 export const metadata = { title: "Dev mailbox · Auth Starter" };
 
 export default function DevMailboxPage() {
-  if (process.env.NODE_ENV === "production") notFound();
+  if (!devMailboxAllowed(getEnv())) notFound();
   const messages = devMailbox();
   return (
     <div className="space-y-6">

@@ -1,8 +1,9 @@
 import pg from "pg";
 
 // Changes that must reach live JWT sessions at once: a session ended, a user changed (disabled, deleted, new role),
-// a role's permissions changed. A JWT request normally trusts its token's claims for AUTH_JWT_RECHECK_SECONDS; a
-// change recorded here makes every check made before it stale, so the next request re-reads the database.
+// a role's permissions changed, or one of those tables emptied (TRUNCATE: "all"). A JWT request normally trusts
+// its token's claims for AUTH_JWT_RECHECK_SECONDS; a change recorded here makes every check made before it stale,
+// so the next request re-reads the database.
 //   PostgreSQL: database triggers NOTIFY on CHANNEL for every such change, made by any instance, a script, Prisma
 //     Studio or plain SQL; each process listens on one connection of its own and reconnects with backoff.
 //   SQLite (one host): the app publishes its own changes in-process; changes from other processes wait for the
@@ -14,8 +15,9 @@ export const CHANNEL = "auth_changes";
 /** The listener connection's application_name, followed by the process id. */
 export const LISTENER_NAME = "auth-change-feed";
 
+/** "all": a table was emptied (TRUNCATE), so no row can be named; every session counts as changed. */
 export type AuthChange =
-  { kind: "session"; id: string } | { kind: "user"; id: string } | { kind: "role"; name: string };
+  { kind: "session"; id: string } | { kind: "user"; id: string } | { kind: "role"; name: string } | { kind: "all" };
 
 /** live/degraded: listening to PostgreSQL (or trying to); in-process: only this process's own changes. */
 export type FeedState = "live" | "degraded" | "in-process";
@@ -59,7 +61,8 @@ function remember(map: Map<string, number>, key: string, at: number) {
 export function publishChange(change: AuthChange, at = Date.now()): void {
   if (change.kind === "session") remember(changes.sessions, change.id, at);
   else if (change.kind === "user") remember(changes.users, change.id, at);
-  else remember(changes.roles, change.name, at);
+  else if (change.kind === "role") remember(changes.roles, change.name, at);
+  else changes.everything = Math.max(changes.everything, at);
 }
 
 /** The time (ms) of the latest change that concerns a session, its user or its role; 0 when none. */
@@ -79,6 +82,7 @@ function parseChange(payload: string | undefined): AuthChange | null {
     if ((change.kind === "session" || change.kind === "user") && typeof change.id === "string")
       return { kind: change.kind, id: change.id };
     if (change.kind === "role" && typeof change.name === "string") return { kind: "role", name: change.name };
+    if (change.kind === "all") return { kind: "all" };
   } catch {
     // not ours: ignored
   }

@@ -77,12 +77,15 @@ export function jwtStrategy(env: StrategyEnv, db: Db): SessionStrategy {
 
   /**
    * The claims a decrypted token stands for right now, or null when the session must be rejected (not issued by
-   * this app, past its absolute lifetime, revoked, expired, or the user disabled). Within AUTH_JWT_RECHECK_SECONDS
-   * of the last check the token's own claims are used without the database.
+   * this app, idle past the token's exp, past its absolute lifetime, revoked, expired, or the user disabled).
+   * Within AUTH_JWT_RECHECK_SECONDS of the last check the token's own claims are used without the database.
    */
   async function check(token: JWT, sliding: boolean): Promise<{ claims: SessionClaims; checkedAt: number } | null> {
     const { sid, authTime } = token;
     if (!looksLikeSid(sid) || typeof authTime !== "number") return null;
+    // Auth.js decodes with 15 s of clock tolerance; the idle timeout is exact: this copy of the cookie ends at its
+    // own exp. The row lives on (another copy may be newer and still in use) and ends at its own expiry.
+    if (typeof token.exp !== "number" || token.exp <= nowSeconds()) return null;
     if (isPastAbsoluteLifetime(authTime, env)) {
       await endSessionRow(db, sid);
       return null;

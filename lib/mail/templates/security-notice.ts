@@ -13,6 +13,9 @@ export type SecurityNotice = {
   address: string;
   /** email-changed: the account's new address (shown partly hidden: the old mailbox may be someone else's now). */
   newEmail?: string;
+  /** email-changed: the one-time link that puts the old address back, and how many days it works. */
+  undoUrl?: string;
+  undoDays?: number;
 };
 
 /** Where the app lets a signed-out user ask for a reset link. */
@@ -44,8 +47,13 @@ function whatHappened({ kind, at, browser, address, newEmail }: SecurityNotice):
   return `The email address of your account was changed${to} ${when}. This address no longer receives its mail.`;
 }
 
-function ifThisWasNotYou({ kind }: SecurityNotice, appUrl: string | undefined): Block {
-  // A reset link now goes to the new address, so after an email change only the people running the app can help.
+function ifThisWasNotYou({ kind, undoUrl, undoDays }: SecurityNotice, appUrl: string | undefined): Block {
+  // A reset link now goes to the new address: the undo link is the owner's way back.
+  if (kind === "email-changed" && undoUrl)
+    return {
+      text: `If this wasn't you, undo the change within ${undoDays ?? 1} day${undoDays === 1 ? "" : "s"}: it puts this address back, signs everyone out and asks you for a new password.`,
+      link: undoUrl,
+    };
   if (kind === "email-changed") return { text: "If this wasn't you, contact the administrator of the site at once." };
   if (!appUrl) return { text: "If this wasn't you, reset your password at once from the sign-in page." };
   return { text: "If this wasn't you, reset your password:", link: new URL(PASSWORD_RESET_PATH, appUrl).toString() };

@@ -2,8 +2,10 @@ import { NextRequest } from "next/server";
 import { handlers } from "@/auth";
 import { withoutCookies } from "@/lib/cookie-header";
 import { jsonResponse } from "@/lib/dal";
+import { passwordWorkRetryAfterSeconds } from "@/lib/password";
 import { readBodyWithLimit } from "@/lib/request-body";
 import { isWellFormedCallbackUrl } from "@/lib/safe-redirect";
+import { signInBusyMessage } from "@/lib/sign-in-messages";
 
 // Auth.js's handlers read the whole body before looking at it. Bodies are capped here first, so no request can
 // make the server buffer more than this; the cap stays loose enough that oversized fields still get Auth.js's own
@@ -45,12 +47,10 @@ export async function POST(request: NextRequest): Promise<Response> {
   // A full password-hashing queue is a temporary refusal, not a wrong password: say so with 503 and Retry-After.
   const location = response.headers.get("location") ?? "";
   if (location.includes("code=busy")) {
-    const busy = jsonResponse(
-      { error: "busy", message: "Sign-in is busy right now. Please try again in a few seconds." },
-      503,
-    );
-    busy.headers.set("Retry-After", "5");
-    return busy;
+    const retryAfterSeconds = passwordWorkRetryAfterSeconds();
+    return jsonResponse({ error: "busy", message: signInBusyMessage(retryAfterSeconds) }, 503, {
+      "Retry-After": String(retryAfterSeconds),
+    });
   }
   return response;
 }

@@ -1,8 +1,9 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { Card } from "@/components/ui";
+import { getEnv } from "@/lib/env";
 import { formatDateTime } from "@/lib/format-date";
-import { devMail } from "@/lib/mail/dev-mailbox";
+import { devMail, devMailboxAllowed } from "@/lib/mail/dev-mailbox";
 
 // One message of the dev mailbox: the HTML part as a mail client would show it, and the text part.
 
@@ -31,7 +32,7 @@ function TextWithLinks({ text }: { text: string }) {
 }
 
 export default async function DevMailPage({ params }: { params: Promise<{ id: string }> }) {
-  if (process.env.NODE_ENV === "production") notFound();
+  if (!devMailboxAllowed(getEnv())) notFound();
   const mail = devMail((await params).id);
   if (!mail) notFound();
   return (

@@ -1,15 +1,14 @@
-import { revokeEmailTokens } from "./auth/email-tokens";
-import { revokeUserSessions } from "./auth/session-admin";
-import type { Limit } from "./auth/throttle";
-import { checkCurrentPassword, SERVER_BUSY_MESSAGE, WRONG_CURRENT_PASSWORD_MESSAGE } from "./current-password";
-import type { Db } from "./db";
-import { hashPassword, PasswordPoolBusyError } from "./password";
-import { newPasswordStrengthError } from "./password-strength";
-import { noticePasswordChanged, type NoticeMeta } from "./security-notices";
-import { newPasswordSchema } from "./validation";
+import type { Limit } from "../auth/throttle";
+import { checkCurrentPassword, WRONG_CURRENT_PASSWORD_MESSAGE } from "../current-password";
+import type { Db } from "../db";
+import { hashPassword, isPasswordPoolBusy, serverBusyMessage } from "../password";
+import { newPasswordStrengthError } from "../password-strength";
+import { noticePasswordChanged, type NoticeMeta } from "../security-notices";
+import { newPasswordSchema } from "../validation";
+import { accountSecurityEvent } from "./security-event";
 
 type ChangePasswordResult =
-  | { status: "changed"; endedSessions: number }
+  | { status: "changed"; endedSessions: number; credentialEpoch: number; email: string }
   | { status: "error"; message: string; fieldErrors?: Partial<Record<string, string[]>> };
 
 /** A refusal when the new password is too easy to guess, also from the user's own email and name (ASVS 6.2.4, 6.2.12). */
@@ -25,15 +24,15 @@ async function weakNewPasswordRefusal(
       ? { status: "error", message: "Please fix the highlighted fields.", fieldErrors: { newPassword: [weak] } }
       : null;
   } catch (error) {
-    if (!(error instanceof PasswordPoolBusyError)) throw error;
-    return { status: "error", message: SERVER_BUSY_MESSAGE };
+    if (!isPasswordPoolBusy(error)) throw error;
+    return { status: "error", message: serverBusyMessage(error.retryAfterSeconds) };
   }
 }
 
 /**
- * Changes a password after checking the current one, then ends every other session of the user
- * (ASVS 7.4.3), keeping only `keepSessionId` (the browser that made the change), ends pending reset links, and
- * tells the account's address (with `requestMeta`: who made the change).
+ * Changes a password after checking the current one, as a "password-changed" security event: every other
+ * session ends (ASVS 7.4.3), keeping only `keepSessionId` (the browser that made the change), with every pending
+ * link and device cookie; the account's address is told (with `requestMeta`: who made the change).
  */
 export async function changePassword(
   db: Db,
@@ -73,7 +72,7 @@ export async function changePassword(
   const weakPassword = await weakNewPasswordRefusal(db, userId, newPassword);
   if (weakPassword) return weakPassword;
 
-  const check = await checkCurrentPassword(db, { userId, currentPassword, cost }, throttle);
+  const check = await checkCurrentPassword(db, { userId, currentPassword, cost, client: requestMeta.ip }, throttle);
   if (!check.ok) {
     if (check.problem !== "wrong") return { status: "error", message: check.message };
     return {
@@ -84,15 +83,17 @@ export async function changePassword(
   }
   let passwordHash: string;
   try {
-    passwordHash = await hashPassword(newPassword, cost);
+    passwordHash = await hashPassword(newPassword, cost, { client: requestMeta.ip, account: userId });
   } catch (error) {
-    if (!(error instanceof PasswordPoolBusyError)) throw error;
-    return { status: "error", message: SERVER_BUSY_MESSAGE };
+    if (!isPasswordPoolBusy(error)) throw error;
+    return { status: "error", message: serverBusyMessage(error.retryAfterSeconds) };
   }
-  await db.user.update({ where: { id: userId }, data: { passwordHash } });
-  // A reset link still in someone's mailbox would undo the change the owner just made.
-  await revokeEmailTokens(db, userId, ["reset-password"]);
-  const ended = await revokeUserSessions(db, userId, keepSessionId ? { exceptId: keepSessionId } : {});
+  const event = await accountSecurityEvent(db, {
+    kind: "password-changed",
+    userId,
+    keepSessionId,
+    update: { passwordHash },
+  });
   noticePasswordChanged({ email: check.email }, { at: new Date(), ...requestMeta });
-  return { status: "changed", endedSessions: ended };
+  return { status: "changed", ...event };
 }

@@ -1,4 +1,5 @@
 import { isIP } from "node:net";
+import ipaddr from "ipaddr.js";
 
 /**
  * The client address, the one place that decides it (sessions list, throttling, logs). Each trusted proxy
@@ -31,44 +32,20 @@ export function addressBucket(ip: string | null, ipv6PrefixBits: number): string
   const version = isIP(ip);
   if (version === 4) return ip; // isIP() takes only the plain dotted form, so it is already canonical
   if (version !== 6) return null;
-  // A zone id (fe80::1%eth0) names the local interface the address was seen on, not another client.
-  const groups = ipv6Groups(ip.split("%")[0]);
-  if (groups.slice(0, 5).every((g) => g === 0) && groups[5] === 0xffff) {
-    return [groups[6] >> 8, groups[6] & 0xff, groups[7] >> 8, groups[7] & 0xff].join(".");
-  }
-  const network = groups.map((group, i) => {
-    const kept = Math.min(Math.max(ipv6PrefixBits - i * 16, 0), 16);
-    return kept === 0 ? 0 : group & ((0xffff << (16 - kept)) & 0xffff);
+  // A zone id (fe80::1%eth0) names the local interface the address was seen on, not another client. A dotted tail
+  // is written as hex first: ipaddr.js reads every one as IPv4-mapped, also the old IPv4-compatible ::a.b.c.d.
+  const hex = ip
+    .split("%")[0]
+    .replace(
+      /(\d+)\.(\d+)\.(\d+)\.(\d+)$/,
+      (_, a, b, c, d) => `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`,
+    );
+  const address = ipaddr.IPv6.parse(hex);
+  if (address.isIPv4MappedAddress()) return address.toIPv4Address().toString();
+  const bytes = address.toByteArray().map((byte, i) => {
+    const kept = Math.min(Math.max(ipv6PrefixBits - i * 8, 0), 8);
+    return byte & ((0xff << (8 - kept)) & 0xff);
   });
-  return `${formatIpv6(network)}/${ipv6PrefixBits}`;
-}
-
-/** The eight 16-bit groups of an address isIP() accepted as IPv6 (a dotted IPv4 tail counts as two groups). */
-function ipv6Groups(address: string): number[] {
-  const parse = (part: string) =>
-    part === ""
-      ? []
-      : part.split(":").flatMap((piece) => {
-          if (!piece.includes(".")) return [parseInt(piece, 16)];
-          const [a, b, c, d] = piece.split(".").map(Number);
-          return [(a << 8) | b, (c << 8) | d];
-        });
-  const [head, tail] = address.split("::");
-  if (tail === undefined) return parse(head);
-  const [first, last] = [parse(head), parse(tail)];
-  return [...first, ...Array<number>(8 - first.length - last.length).fill(0), ...last];
-}
-
-/** RFC 5952 text: lowercase, no leading zeros, the longest run of two or more zero groups (the first of equals) as "::". */
-function formatIpv6(groups: number[]): string {
-  let [runStart, runLength] = [-1, 1];
-  for (let i = 0; i < 8;) {
-    let end = i;
-    while (end < 8 && groups[end] === 0) end++;
-    if (end - i > runLength) [runStart, runLength] = [i, end - i];
-    i = end === i ? i + 1 : end;
-  }
-  const hex = (part: number[]) => part.map((g) => g.toString(16)).join(":");
-  if (runStart < 0) return hex(groups);
-  return `${hex(groups.slice(0, runStart))}::${hex(groups.slice(runStart + runLength))}`;
+  // toString() is the RFC 5952 form: one spelling per network.
+  return `${ipaddr.fromByteArray(bytes).toString()}/${ipv6PrefixBits}`;
 }

@@ -52,9 +52,10 @@ export function serverEnv(overrides: Record<string, string>): NodeJS.ProcessEnv 
     // the per-address creation limits have their own tests (integration, and address-limits.test.ts with its own server).
     AUTH_REGISTER_ADDRESS_MAX_ATTEMPTS: "1000000",
     SESSION_DATA_ADDRESS_MAX_NEW: "1000000",
-    // The fuzz signs up 8 at a time from that address; the hashing queue's per-client bound has its own tests
-    // (integration hashing-flood.test.ts).
+    // The fuzz signs up 8 at a time from that address, and signs in 8 at a time to one account; the hashing
+    // queue's per-client and per-account bounds have their own tests (integration hashing-flood.test.ts).
     AUTH_HASH_CLIENT_MAX: "1000",
+    AUTH_HASH_ACCOUNT_MAX: "1000",
     // Sign-ups in most files go straight on to signing in, without a mail each; the confirmation modes have tests
     // with servers of their own (email-flows.test.ts).
     AUTH_EMAIL_VERIFICATION: "off",

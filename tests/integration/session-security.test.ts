@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decode, encode } from "next-auth/jwt";
 import { hashToken } from "../../lib/auth/random-token";
@@ -189,15 +190,25 @@ describe("forged JWTs are rejected (ASVS 9.1.1)", () => {
   });
   afterAll(() => ctx.cleanup());
 
-  const claims = () => ({
+  // A well-shaped sid, so each forgery below is refused for the reason its test names, not for its shape.
+  const claims = (sid = randomBytes(16).toString("base64url")) => ({
     sub: userId,
     email: "forge@example.com",
     role: "admin",
     permissions: ["users:read"],
-    sid: "made-up",
+    sid,
     authTime: Math.floor(Date.now() / 1000),
     claimsCheckedAt: Math.floor(Date.now() / 1000),
   });
+
+  /** A live JWT Session row, as a sign-in would leave it: its id is the token's sid. */
+  async function liveSid(): Promise<string> {
+    const sid = randomBytes(16).toString("base64url");
+    await ctx.db.session.create({
+      data: { id: sid, strategy: "jwt", userId, expires: new Date(Date.now() + 3_600_000) },
+    });
+    return sid;
+  }
 
   async function sessionWith(cookie: string) {
     const client = new AuthClient(ctx.env, ctx.db);
@@ -227,12 +238,18 @@ describe("forged JWTs are rejected (ASVS 9.1.1)", () => {
     expect(await sessionWith(parts.join("."))).toBeNull();
   });
 
-  it("expired (beyond Auth.js's 15 s clock tolerance)", async () => {
-    const token = await encode({ token: claims(), maxAge: -20, secret: TEST_SECRET, salt: SALT });
+  it("expired (beyond Auth.js's 15 s clock tolerance), for a live session record", async () => {
+    const sid = await liveSid();
+    const live = await encode({ token: claims(sid), secret: TEST_SECRET, salt: SALT });
+    expect(await sessionWith(live)).toMatchObject({ user: { email: "forge@example.com" } }); // the control
+    const token = await encode({ token: claims(sid), maxAge: -20, secret: TEST_SECRET, salt: SALT });
     expect(await sessionWith(token)).toBeNull();
   });
 
   it("validly encrypted but without a session record is rejected at the first recheck", async () => {
+    const withRow = { ...claims(await liveSid()), claimsCheckedAt: 0 };
+    const control = await encode({ token: withRow, secret: TEST_SECRET, salt: SALT });
+    expect(await sessionWith(control)).toMatchObject({ user: { email: "forge@example.com" } });
     const token = await encode({ token: { ...claims(), claimsCheckedAt: 0 }, secret: TEST_SECRET, salt: SALT });
     expect(await sessionWith(token)).toBeNull();
   });

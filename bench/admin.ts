@@ -7,7 +7,7 @@ import { HttpClient } from "../harness/http-client";
 import type { RunningServer } from "../harness/server";
 import type { BenchDatabases } from "./databases";
 import { log } from "./log";
-import { startBenchServer } from "./routes";
+import { startBenchServer, whileServing } from "./routes";
 import type { BenchSettings } from "./settings";
 import { round, summarize, type LatencySummary } from "./stats";
 import { tableText } from "./table";
@@ -145,7 +145,7 @@ export async function benchAdmin(
     const insertSeconds = (performance.now() - started) / 1000;
     log(`  ${users.toLocaleString("en-US")} users in ${insertSeconds.toFixed(1)} s; starting next start`);
     const server = await startBenchServer(database, { strategy: "database" }, settings);
-    try {
+    return whileServing(server, provider, async () => {
       const client = await signedInAdmin(server);
       const list = views(users, pageSize);
       for (const view of list) for (let i = 0; i < warmupRequests; i++) await timedPage(client, view.path);
@@ -160,12 +160,7 @@ export async function benchAdmin(
         insertSeconds,
         views: list.map((view, v) => ({ ...view, latency: summarize(samples[v]) })),
       };
-    } catch (error) {
-      console.error(`--- next start output (${provider}) ---\n${server.output().slice(-3000)}`);
-      throw error;
-    } finally {
-      await server.stop();
-    }
+    });
   } finally {
     await database.drop();
   }

@@ -7,7 +7,7 @@ import { harnessMailbox } from "../harness/mail-catcher";
 import type { RunningServer } from "../harness/server";
 import { BENCH_USER, type BenchDatabases } from "./databases";
 import { log } from "./log";
-import { startBenchServer } from "./routes";
+import { startBenchServer, whileServing } from "./routes";
 import { BENCH_DIST_DIR, type BenchSettings } from "./settings";
 import { round, summarize, type LatencySummary } from "./stats";
 import { tableText } from "./table";
@@ -90,7 +90,7 @@ export async function benchResetFlood(
   const database = await databases.create(provider, settings.bcryptCost);
   try {
     const server = await startBenchServer(database, { strategy: "database" }, settings);
-    try {
+    return whileServing(server, provider, async () => {
       const ask = forgotPassword(server, forgotPasswordActionId());
       const mailbox = await harnessMailbox();
       const owner = BENCH_USER.email;
@@ -154,12 +154,7 @@ export async function benchResetFlood(
         dropLogLines: server.output().match(/^\[mail\].*dropped/gm)?.length ?? 0,
         strayMails: strayMails.length,
       };
-    } catch (error) {
-      console.error(`--- next start output (${provider}) ---\n${server.output().slice(-3000)}`);
-      throw error;
-    } finally {
-      await server.stop();
-    }
+    });
   } finally {
     await database.drop();
   }

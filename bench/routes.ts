@@ -80,6 +80,18 @@ export async function startBenchServer(
 }
 
 /** Stops every server still running or starting (the benchmark was interrupted). */
+/** Runs `work` against a started server and stops it after; when `work` fails, the server's last output says why. */
+export async function whileServing<T>(server: RunningServer, label: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    console.error(`--- next start output (${label}) ---\n${server.output().slice(-3000)}`);
+    throw error;
+  } finally {
+    await server.stop();
+  }
+}
+
 export async function stopAllServers(): Promise<void> {
   await Promise.allSettled([...starting]);
   await Promise.all([...running].map((server) => server.stop()));

@@ -16,7 +16,7 @@ import { usePathname, useRouter } from "next/navigation";
 import type { ClientSession } from "@/lib/client-session";
 import { loginUrl } from "@/lib/login-url";
 import { createSessionState } from "./session-state";
-import { connectTabs, type TabChannel, type TabMessage } from "./session-tab-channel";
+import { connectTabs, lastSignOutAt, noteSignOut, type TabChannel, type TabMessage } from "./session-tab-channel";
 
 // The session as the browser sees it, for display only: pages, actions and APIs still authorize through the DAL.
 //
@@ -94,7 +94,7 @@ export function SessionProvider({
         if (broadcast) tabs.current?.post({ type: "signed-out" });
         return;
       }
-      if (Date.now() - otherTabSignOutAt.current < SIGN_OUT_WINDOW_MS) {
+      if (Date.now() - Math.max(otherTabSignOutAt.current, lastSignOutAt()) < SIGN_OUT_WINDOW_MS) {
         router.refresh(); // signed out in another tab: protected pages redirect to /login through the DAL
         return;
       }
@@ -185,6 +185,7 @@ export function SessionProvider({
       refresh,
       markSigningOut: () => {
         signedOutHereAt.current = Date.now();
+        noteSignOut();
         tabs.current?.post({ type: "signing-out" });
       },
     }),

@@ -43,3 +43,26 @@ export function connectTabs(onMessage: (message: TabMessage) => void): TabChanne
     close: () => window.removeEventListener("storage", listener),
   };
 }
+
+// A tab that was still loading when another signed out missed the messages: the time of the last sign-out is
+// also kept, so it can tell that sign-out from an expired session when it first notices the session gone.
+const SIGNED_OUT_AT_KEY = "auth-session-signed-out-at";
+
+export function noteSignOut(): void {
+  try {
+    localStorage.setItem(SIGNED_OUT_AT_KEY, String(Date.now()));
+  } catch {
+    // storage disabled: the messages above still reach the tabs that are open
+  }
+}
+
+/** When a tab of this origin last began signing out while this page was open (ms), or 0. */
+export function lastSignOutAt(): number {
+  try {
+    const at = Number(localStorage.getItem(SIGNED_OUT_AT_KEY)) || 0;
+    // A sign-out from before this page loaded is not the one that ended the session this page was given.
+    return at >= performance.timeOrigin ? at : 0;
+  } catch {
+    return 0;
+  }
+}

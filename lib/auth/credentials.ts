@@ -87,15 +87,15 @@ async function signInLimits(
   request: Request | undefined,
 ) {
   const timing = { windowSeconds: env.AUTH_SIGNIN_WINDOW_SECONDS, lockoutSeconds: env.AUTH_SIGNIN_LOCKOUT_SECONDS };
+  const ip = clientIp(request?.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS);
   const cookie = deviceTokenFromRequest(request, { authUrl: env.AUTH_URL });
   const device = account && verifyDeviceToken(env.AUTH_SECRET, account, cookie);
   if (device) {
     const limit: Limit = { key: throttleKeys.device(email, device), max: env.AUTH_SIGNIN_MAX_FAILURES, ...timing };
     if (await deviceBucketAvailable(db, email, limit.key, timing.windowSeconds))
-      return { all: [limit], clearOnSuccess: [limit.key], refundOnSuccess: [], trustedDevice: true };
+      return { all: [limit], clearOnSuccess: [limit.key], refundOnSuccess: [], trustedDevice: true, ip };
   }
   const untrusted: Limit = { key: throttleKeys.account(email), max: env.AUTH_SIGNIN_MAX_FAILURES, ...timing };
-  const ip = clientIp(request?.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS);
   const bucket = addressBucket(ip, env.AUTH_IPV6_PREFIX_BITS);
   const address: Limit | null = bucket
     ? { key: throttleKeys.address(bucket), max: env.AUTH_SIGNIN_ADDRESS_MAX_ATTEMPTS, ...timing }
@@ -106,6 +106,7 @@ async function signInLimits(
     clearOnSuccess: [untrusted.key],
     refundOnSuccess: address ? [address.key] : [],
     trustedDevice: false,
+    ip,
   };
 }
 
@@ -138,10 +139,7 @@ export async function authorizeCredentials(
   });
   const limits = await signInLimits(db, env, { email, account: user }, request);
   // A slot in the hashing queue is taken BEFORE the attempt is reserved: a busy answer never costs an attempt.
-  const hashing = {
-    client: clientIp(request?.headers.get("x-forwarded-for"), env.AUTH_TRUSTED_PROXY_HOPS),
-    account: email,
-  };
+  const hashing = { client: limits.ip, account: email };
   const ticket = admitPasswordWork({ ...hashing, trustedDevice: limits.trustedDevice });
   if (!ticket) throw new SignInBusy();
   const cost = env.AUTH_BCRYPT_COST;
